@@ -1,0 +1,376 @@
+/**
+ * The one catalog of tables: names, columns in source/COPY order, keys and physical hints.
+ * Migrations are frozen SQL; a test proves that a migrated database matches this catalog, and the loader and
+ * quality packages read their column lists from here instead of repeating them.
+ */
+
+export type ColumnType =
+  | { kind: 'varchar'; bytes: number }
+  | { kind: 'smallint' }
+  | { kind: 'integer' }
+  | { kind: 'bigint' }
+  | { kind: 'double' }
+  | { kind: 'boolean' }
+  | { kind: 'timestamp' };
+
+export interface Column {
+  name: string;
+  type: ColumnType;
+  nullable: boolean;
+  /** Filled by the database (IDENTITY); never part of an INSERT or COPY column list. */
+  identity?: boolean;
+  /** The source JSON key this staging column is read from (case-sensitive). */
+  jsonKey?: string;
+}
+
+export type TableRole = 'staging' | 'fact' | 'dimension' | 'ledger' | 'state';
+
+export interface Table {
+  name: string;
+  role: TableRole;
+  description: string;
+  columns: readonly Column[];
+  /** Informational on Redshift, enforced on PostgreSQL; the loader guarantees it either way. */
+  primaryKey?: readonly string[];
+  /** The natural identity of a row where it differs from the primary key (songplays: one event). */
+  naturalKey?: readonly string[];
+  redshift: { diststyle: 'ALL' | 'EVEN' | 'AUTO'; sortkey?: readonly string[]; backup?: boolean };
+}
+
+const varchar = (bytes: number): ColumnType => ({ kind: 'varchar', bytes });
+const integer: ColumnType = { kind: 'integer' };
+const bigint: ColumnType = { kind: 'bigint' };
+const smallint: ColumnType = { kind: 'smallint' };
+const double: ColumnType = { kind: 'double' };
+const boolean: ColumnType = { kind: 'boolean' };
+const timestamp: ColumnType = { kind: 'timestamp' };
+
+const col = (name: string, type: ColumnType, nullable = true, extra: Partial<Column> = {}): Column => ({
+  name,
+  type,
+  nullable,
+  ...extra,
+});
+const src = (name: string, jsonKey: string, type: ColumnType): Column => col(name, type, true, { jsonKey });
+
+/** One user-activity event per row, mirroring the 18 log keys in source order. */
+export const stagingEvents: Table = {
+  name: 'staging_events',
+  role: 'staging',
+  description: 'The events of the current load, as read from log_data (one row per JSON line).',
+  columns: [
+    src('artist', 'artist', varchar(512)),
+    src('auth', 'auth', varchar(32)),
+    src('first_name', 'firstName', varchar(256)),
+    src('gender', 'gender', varchar(8)),
+    src('item_in_session', 'itemInSession', integer),
+    src('last_name', 'lastName', varchar(256)),
+    src('length', 'length', double),
+    src('level', 'level', varchar(16)),
+    src('location', 'location', varchar(512)),
+    src('method', 'method', varchar(16)),
+    src('page', 'page', varchar(64)),
+    src('registration', 'registration', double),
+    src('session_id', 'sessionId', integer),
+    src('song', 'song', varchar(512)),
+    src('status', 'status', integer),
+    src('ts', 'ts', bigint),
+    src('user_agent', 'userAgent', varchar(1024)),
+    src('user_id', 'userId', varchar(32)),
+  ],
+  redshift: { diststyle: 'EVEN', backup: false },
+};
+
+/** One song per row, mirroring the 10 song keys (already lower-case, so Redshift's JSON 'auto' maps them). */
+export const stagingSongs: Table = {
+  name: 'staging_songs',
+  role: 'staging',
+  description: 'The songs of the current load, as read from song_data (one row per JSON object).',
+  columns: [
+    src('num_songs', 'num_songs', integer),
+    src('artist_id', 'artist_id', varchar(32)),
+    src('artist_latitude', 'artist_latitude', double),
+    src('artist_longitude', 'artist_longitude', double),
+    src('artist_location', 'artist_location', varchar(512)),
+    src('artist_name', 'artist_name', varchar(512)),
+    src('song_id', 'song_id', varchar(32)),
+    src('title', 'title', varchar(512)),
+    src('duration', 'duration', double),
+    src('year', 'year', integer),
+  ],
+  redshift: { diststyle: 'EVEN', backup: false },
+};
+
+export const songplays: Table = {
+  name: 'songplays',
+  role: 'fact',
+  description: 'One row per NextSong event; song_id/artist_id are NULL when no song matches.',
+  columns: [
+    col('songplay_id', bigint, false, { identity: true }),
+    col('start_time', timestamp, false),
+    col('user_id', integer, false),
+    col('level', varchar(16)),
+    col('song_id', varchar(32)),
+    col('artist_id', varchar(32)),
+    col('session_id', integer, false),
+    col('item_in_session', integer, false),
+    col('location', varchar(512)),
+    col('user_agent', varchar(1024)),
+  ],
+  primaryKey: ['songplay_id'],
+  naturalKey: ['session_id', 'item_in_session'],
+  redshift: { diststyle: 'EVEN', sortkey: ['start_time'] },
+};
+
+export const users: Table = {
+  name: 'users',
+  role: 'dimension',
+  description: 'Everyone who used the app logged in; level from their latest event.',
+  columns: [
+    col('user_id', integer, false),
+    col('first_name', varchar(256)),
+    col('last_name', varchar(256)),
+    col('gender', varchar(8)),
+    col('level', varchar(16), false),
+  ],
+  primaryKey: ['user_id'],
+  redshift: { diststyle: 'ALL', sortkey: ['user_id'] },
+};
+
+export const songs: Table = {
+  name: 'songs',
+  role: 'dimension',
+  description: 'Songs from the song metadata.',
+  columns: [
+    col('song_id', varchar(32), false),
+    col('title', varchar(512), false),
+    col('artist_id', varchar(32), false),
+    col('year', integer),
+    col('duration', double),
+  ],
+  primaryKey: ['song_id'],
+  redshift: { diststyle: 'ALL', sortkey: ['song_id'] },
+};
+
+export const artists: Table = {
+  name: 'artists',
+  role: 'dimension',
+  description: 'Artists from the song metadata; attributes from the artist’s song with the lowest song_id.',
+  columns: [
+    col('artist_id', varchar(32), false),
+    col('name', varchar(512), false),
+    col('location', varchar(512)),
+    col('latitude', double),
+    col('longitude', double),
+  ],
+  primaryKey: ['artist_id'],
+  redshift: { diststyle: 'ALL', sortkey: ['artist_id'] },
+};
+
+export const time: Table = {
+  name: 'time',
+  role: 'dimension',
+  description: 'Each distinct songplay start_time once, broken into parts (week is ISO, weekday 0 = Sunday).',
+  columns: [
+    col('start_time', timestamp, false),
+    col('hour', smallint, false),
+    col('day', smallint, false),
+    col('week', smallint, false),
+    col('month', smallint, false),
+    col('year', smallint, false),
+    col('weekday', smallint, false),
+  ],
+  primaryKey: ['start_time'],
+  redshift: { diststyle: 'ALL', sortkey: ['start_time'] },
+};
+
+export const etlRuns: Table = {
+  name: 'etl_runs',
+  role: 'ledger',
+  description: 'One row per load: status, source, timings and counts per stage.',
+  columns: [
+    col('run_id', bigint, false, { identity: true }),
+    col('status', varchar(16), false),
+    col('target', varchar(16), false),
+    col('source', varchar(2048), false),
+    col('full_refresh', boolean, false),
+    col('started_at', timestamp, false),
+    col('finished_at', timestamp),
+    col('files_planned', integer),
+    col('files_skipped', integer),
+    col('records_read', bigint),
+    col('records_staged', bigint),
+    col('records_rejected', bigint),
+    col('nextsong_staged', bigint),
+    col('songplays_added', bigint),
+    col('users_written', bigint),
+    col('songs_added', bigint),
+    col('artists_written', bigint),
+    col('time_added', bigint),
+    col('list_seconds', double),
+    col('stage_seconds', double),
+    col('transform_seconds', double),
+    col('error_code', varchar(64)),
+    col('error_message', varchar(4096)),
+    col('holder', varchar(256)),
+  ],
+  primaryKey: ['run_id'],
+  redshift: { diststyle: 'ALL', sortkey: ['run_id'] },
+};
+
+export const etlFiles: Table = {
+  name: 'etl_files',
+  role: 'ledger',
+  description: 'One row per object a successful load read: what was read, staged and rejected.',
+  columns: [
+    col('run_id', bigint, false),
+    col('dataset', varchar(16), false),
+    col('object_key', varchar(2048), false),
+    col('etag', varchar(128), false),
+    col('size_bytes', bigint, false),
+    col('records_read', bigint, false),
+    col('records_staged', bigint, false),
+    col('records_rejected', bigint, false),
+  ],
+  primaryKey: ['run_id', 'object_key'],
+  redshift: { diststyle: 'ALL', sortkey: ['object_key'] },
+};
+
+export const etlRejects: Table = {
+  name: 'etl_rejects',
+  role: 'ledger',
+  description: 'Records that failed validation: where, why, and the raw text.',
+  columns: [
+    col('run_id', bigint, false),
+    col('dataset', varchar(16), false),
+    col('object_key', varchar(2048), false),
+    col('line_number', integer, false),
+    col('field', varchar(512)),
+    col('reason', varchar(1024), false),
+    col('raw_record', varchar(65535)),
+  ],
+  redshift: { diststyle: 'EVEN', sortkey: ['run_id'] },
+};
+
+/** A single-row lock with compare-and-set acquisition: Redshift has no advisory locks. */
+export const etlLock: Table = {
+  name: 'etl_lock',
+  role: 'ledger',
+  description: 'Who holds the load lock (one row, id = 1): holder NULL when free.',
+  columns: [
+    col('lock_id', integer, false),
+    col('holder', varchar(256)),
+    col('host', varchar(256)),
+    col('pid', integer),
+    col('run_id', bigint),
+    col('acquired_at', timestamp),
+  ],
+  primaryKey: ['lock_id'],
+  redshift: { diststyle: 'ALL' },
+};
+
+/** The match keys of every songplay, so that songs arriving later can still be matched (order independence). */
+export const etlPlayKeys: Table = {
+  name: 'etl_play_keys',
+  role: 'state',
+  description: 'Title, artist name and length of each songplay event, kept to re-match plays when songs arrive.',
+  columns: [
+    col('session_id', integer, false),
+    col('item_in_session', integer, false),
+    col('song', varchar(512)),
+    col('artist', varchar(512)),
+    col('length', double),
+  ],
+  primaryKey: ['session_id', 'item_in_session'],
+  redshift: { diststyle: 'EVEN', sortkey: ['session_id', 'item_in_session'] },
+};
+
+/** The identity of each user's latest event, so that an older file arriving later cannot overwrite level. */
+export const etlUserState: Table = {
+  name: 'etl_user_state',
+  role: 'state',
+  description: 'The (ts, session_id, item_in_session) of the event that decided each user row.',
+  columns: [
+    col('user_id', integer, false),
+    col('ts', bigint, false),
+    col('session_id', integer, false),
+    col('item_in_session', integer, false),
+  ],
+  primaryKey: ['user_id'],
+  redshift: { diststyle: 'ALL', sortkey: ['user_id'] },
+};
+
+export const checkRuns: Table = {
+  name: 'check_runs',
+  role: 'ledger',
+  description: 'One row per `sparkify check` run.',
+  columns: [
+    col('check_run_id', bigint, false, { identity: true }),
+    col('started_at', timestamp, false),
+    col('finished_at', timestamp),
+    col('load_run_id', bigint),
+    col('status', varchar(16), false),
+    col('checks_passed', integer),
+    col('checks_warned', integer),
+    col('checks_failed', integer),
+  ],
+  primaryKey: ['check_run_id'],
+  redshift: { diststyle: 'ALL', sortkey: ['check_run_id'] },
+};
+
+export const checkResults: Table = {
+  name: 'check_results',
+  role: 'ledger',
+  description: 'One row per check per run: outcome, failing-row count and a sample of failing keys.',
+  columns: [
+    col('check_run_id', bigint, false),
+    col('check_name', varchar(256), false),
+    col('check_type', varchar(64), false),
+    col('table_name', varchar(128)),
+    col('severity', varchar(16), false),
+    col('status', varchar(16), false),
+    col('failing_rows', bigint, false),
+    col('sample', varchar(4096)),
+    col('duration_ms', integer),
+  ],
+  primaryKey: ['check_run_id', 'check_name'],
+  redshift: { diststyle: 'ALL', sortkey: ['check_run_id'] },
+};
+
+/** Every table in creation order. */
+export const catalog = [
+  stagingEvents,
+  stagingSongs,
+  songplays,
+  users,
+  songs,
+  artists,
+  time,
+  etlRuns,
+  etlFiles,
+  etlRejects,
+  etlLock,
+  etlPlayKeys,
+  etlUserState,
+  checkRuns,
+  checkResults,
+] as const satisfies readonly Table[];
+
+export const starTables = [songplays, users, songs, artists, time] as const;
+
+/** The columns a loader writes: everything except IDENTITY columns. */
+export function insertableColumns(table: Table): string[] {
+  return table.columns.filter((column) => !column.identity).map((column) => column.name);
+}
+
+/** Finds a catalog table by name; throws for a name the catalog does not know. */
+export function tableNamed(name: string): Table {
+  const table = catalog.find((candidate) => candidate.name === name);
+  if (!table) throw new Error(`No table named ${name} in the catalog`);
+  return table;
+}
+
+/** The columns that must never be NULL. */
+export function notNullColumns(table: Table): string[] {
+  return table.columns.filter((column) => !column.nullable).map((column) => column.name);
+}

@@ -1,0 +1,17 @@
+export * from './catalog.js';
+export { SchemaError } from './errors.js';
+export { type Dialect, dialects, type Migration, migrationChecksum } from './migration.js';
+export { migrations } from './migration-list.js';
+export {
+  type MigrateResult,
+  type MigrationState,
+  type MigrationStatus,
+  type MigrationStatusRow,
+  type PlannedStatement,
+  migrateTo,
+  migrationStatus,
+  planMigrationSql,
+  releaseMigrationLock,
+  repairChecksums,
+  rollbackTo,
+} from './migrator.js';

@@ -1,0 +1,265 @@
+import type { Knex } from 'knex';
+import { SchemaError } from './errors.js';
+import { type Dialect, type Migration, migrationChecksum } from './migration.js';
+import { migrations as allMigrations } from './migration-list.js';
+
+const MIGRATIONS_TABLE = 'knex_migrations';
+const CHECKSUM_TABLE = 'schema_checksums';
+
+export type MigrationState = 'applied' | 'pending' | 'changed' | 'unknown';
+
+export interface MigrationStatusRow {
+  name: string;
+  state: MigrationState;
+  batch: number | null;
+  appliedAt: string | null;
+}
+
+export interface MigrationStatus {
+  dialect: Dialect;
+  applied: number;
+  pending: number;
+  changed: number;
+  migrations: MigrationStatusRow[];
+}
+
+export interface MigrateResult {
+  direction: 'up' | 'down';
+  ran: string[];
+}
+
+export interface MigratorOptions {
+  dialect: Dialect;
+  /** For tests: a different migration list. */
+  migrations?: readonly Migration[];
+}
+
+function knexConfig(options: MigratorOptions): Knex.MigratorConfig {
+  const list = options.migrations ?? allMigrations;
+  return {
+    tableName: MIGRATIONS_TABLE,
+    migrationSource: {
+      getMigrations: async () => [...list],
+      getMigrationName: (migration: Migration) => migration.name,
+      getMigration: async (migration: Migration) => ({
+        up: (knex: Knex) => runStatements(knex, migration.up[options.dialect]),
+        down: (knex: Knex) => runStatements(knex, migration.down[options.dialect]),
+      }),
+    },
+  };
+}
+
+async function runStatements(knex: Knex, statements: readonly string[]): Promise<void> {
+  for (const statement of statements) await knex.raw(statement);
+}
+
+async function ensureChecksumTable(knex: Knex): Promise<void> {
+  if (await knex.schema.hasTable(CHECKSUM_TABLE)) return;
+  await knex.raw(
+    `CREATE TABLE ${CHECKSUM_TABLE} (name VARCHAR(255) NOT NULL, checksum VARCHAR(64) NOT NULL, PRIMARY KEY (name))`,
+  );
+}
+
+interface AppliedRow {
+  name: string;
+  batch: number;
+  migration_time: Date | string | null;
+}
+
+async function appliedMigrations(knex: Knex): Promise<AppliedRow[]> {
+  if (!(await knex.schema.hasTable(MIGRATIONS_TABLE))) return [];
+  return knex(MIGRATIONS_TABLE).select('name', 'batch', 'migration_time').orderBy('id');
+}
+
+async function storedChecksums(knex: Knex): Promise<Map<string, string>> {
+  if (!(await knex.schema.hasTable(CHECKSUM_TABLE))) return new Map();
+  const rows: { name: string; checksum: string }[] = await knex(CHECKSUM_TABLE).select('name', 'checksum');
+  return new Map(rows.map((row) => [row.name, row.checksum]));
+}
+
+/** Compares what is applied with the migrations in code: applied, pending, changed since applied, or unknown. */
+export async function migrationStatus(knex: Knex, options: MigratorOptions): Promise<MigrationStatus> {
+  const list = options.migrations ?? allMigrations;
+  const applied = await appliedMigrations(knex);
+  const checksums = await storedChecksums(knex);
+  const appliedByName = new Map(applied.map((row) => [row.name, row]));
+  const rows: MigrationStatusRow[] = list.map((migration) => {
+    const row = appliedByName.get(migration.name);
+    if (!row) return { name: migration.name, state: 'pending', batch: null, appliedAt: null };
+    const stored = checksums.get(migration.name);
+    const changed = stored !== undefined && stored !== migrationChecksum(migration, options.dialect);
+    return {
+      name: migration.name,
+      state: changed ? 'changed' : 'applied',
+      batch: row.batch,
+      appliedAt: row.migration_time ? new Date(row.migration_time).toISOString() : null,
+    };
+  });
+  const known = new Set(list.map((migration) => migration.name));
+  for (const row of applied) {
+    if (known.has(row.name)) continue;
+    rows.push({
+      name: row.name,
+      state: 'unknown',
+      batch: row.batch,
+      appliedAt: row.migration_time ? new Date(row.migration_time).toISOString() : null,
+    });
+  }
+  const count = (state: MigrationState) => rows.filter((row) => row.state === state).length;
+  return {
+    dialect: options.dialect,
+    applied: count('applied') + count('changed'),
+    pending: count('pending'),
+    changed: count('changed'),
+    migrations: rows,
+  };
+}
+
+function refuseChanged(status: MigrationStatus): void {
+  const changed = status.migrations.filter((row) => row.state === 'changed').map((row) => row.name);
+  if (changed.length === 0) return;
+  throw new SchemaError(
+    'MIGRATION_CHANGED',
+    `Applied migration${changed.length > 1 ? 's' : ''} changed since ${changed.length > 1 ? 'they' : 'it'} ran: ` +
+      `${changed.join(', ')}. Restore the original SQL and add a new migration for the change; if the database ` +
+      'already matches the new text, record it with `sparkify migrate repair`.',
+  );
+}
+
+function resolveTarget(list: readonly Migration[], to: string): number {
+  const index = list.findIndex((migration) => migration.name === to);
+  if (index < 0) {
+    throw new SchemaError(
+      'MIGRATION_UNKNOWN',
+      `No migration named "${to}". Known: ${list.map((migration) => migration.name).join(', ')}`,
+    );
+  }
+  return index;
+}
+
+async function recordChecksums(knex: Knex, options: MigratorOptions, names: readonly string[]): Promise<void> {
+  if (names.length === 0) return;
+  const list = options.migrations ?? allMigrations;
+  await ensureChecksumTable(knex);
+  await knex.transaction(async (trx) => {
+    await trx(CHECKSUM_TABLE).whereIn('name', [...names]).delete();
+    await trx(CHECKSUM_TABLE).insert(
+      names.map((name) => {
+        const migration = list.find((candidate) => candidate.name === name);
+        if (!migration) throw new SchemaError('MIGRATION_UNKNOWN', `No migration named "${name}"`);
+        return { name, checksum: migrationChecksum(migration, options.dialect) };
+      }),
+    );
+  });
+}
+
+/**
+ * Applies pending migrations, all of them or up to and including `to`, after refusing to run while an applied
+ * migration has changed. A `to` that is already applied rolls back the migrations after it.
+ */
+export async function migrateTo(
+  knex: Knex,
+  options: MigratorOptions & { to?: string },
+): Promise<MigrateResult> {
+  const list = options.migrations ?? allMigrations;
+  const config = knexConfig(options);
+  const before = await migrationStatus(knex, options);
+  refuseChanged(before);
+  const appliedNames = before.migrations.filter((row) => row.state !== 'pending').map((row) => row.name);
+  const targetIndex = options.to === undefined ? list.length - 1 : resolveTarget(list, options.to);
+  const lastApplied = appliedNames.length === 0 ? -1 : list.findIndex((m) => m.name === appliedNames.at(-1));
+  if (targetIndex < lastApplied) {
+    return rollbackTo(knex, { ...options, to: list[targetIndex]!.name });
+  }
+  const ran: string[] = [];
+  if (options.to === undefined) {
+    const [, names] = (await knex.migrate.latest(config)) as [number, string[]];
+    ran.push(...names);
+  } else {
+    for (const migration of list.slice(0, targetIndex + 1)) {
+      if (appliedNames.includes(migration.name)) continue;
+      await knex.migrate.up({ ...config, name: migration.name });
+      ran.push(migration.name);
+    }
+  }
+  await recordChecksums(knex, options, ran);
+  // Migrations applied before checksums existed (or a crash in between) are recorded as they are now.
+  const stored = await storedChecksums(knex);
+  await recordChecksums(
+    knex,
+    options,
+    appliedNames.filter((name) => !stored.has(name) && list.some((m) => m.name === name)),
+  );
+  return { direction: 'up', ran };
+}
+
+/** Rolls back: the last migration (`steps` 1), `steps` migrations, everything after `to`, or all (`all`). */
+export async function rollbackTo(
+  knex: Knex,
+  options: MigratorOptions & { to?: string; steps?: number; all?: boolean },
+): Promise<MigrateResult> {
+  const list = options.migrations ?? allMigrations;
+  const config = knexConfig(options);
+  const applied = (await appliedMigrations(knex)).map((row) => row.name);
+  let keep: number;
+  if (options.all) keep = 0;
+  else if (options.to !== undefined) {
+    const index = resolveTarget(list, options.to);
+    keep = applied.indexOf(list[index]!.name) + 1;
+    if (keep === 0) throw new SchemaError('MIGRATION_UNKNOWN', `Migration "${options.to}" is not applied.`);
+  } else keep = Math.max(0, applied.length - (options.steps ?? 1));
+  const ran: string[] = [];
+  for (const name of applied.slice(keep).reverse()) {
+    if (!list.some((migration) => migration.name === name)) {
+      throw new SchemaError('MIGRATION_MISSING', `Applied migration "${name}" is not in this version's code.`);
+    }
+    await knex.migrate.down({ ...config, name });
+    ran.push(name);
+  }
+  if (ran.length > 0 && (await knex.schema.hasTable(CHECKSUM_TABLE))) {
+    await knex(CHECKSUM_TABLE).whereIn('name', ran).delete();
+  }
+  return { direction: 'down', ran };
+}
+
+/** Records the current checksums of every applied migration: for when a changed file is known to be harmless. */
+export async function repairChecksums(knex: Knex, options: MigratorOptions): Promise<string[]> {
+  const applied = (await appliedMigrations(knex)).map((row) => row.name);
+  const list = options.migrations ?? allMigrations;
+  const known = applied.filter((name) => list.some((migration) => migration.name === name));
+  await recordChecksums(knex, options, known);
+  return known;
+}
+
+/** Frees knex's migration lock after a migrator was killed mid-run. */
+export async function releaseMigrationLock(knex: Knex, options: MigratorOptions): Promise<void> {
+  await knex.migrate.forceFreeMigrationsLock(knexConfig(options));
+}
+
+export interface PlannedStatement {
+  migration: string;
+  direction: 'up' | 'down';
+  sql: string;
+}
+
+/**
+ * The SQL a migration run would send for a dialect, computed without a connection: every `up` from an empty
+ * database (up to and including `to`), or every `down` from the newest back to and excluding `to`.
+ */
+export function planMigrationSql(
+  options: MigratorOptions & { direction: 'up' | 'down'; to?: string },
+): PlannedStatement[] {
+  const list = options.migrations ?? allMigrations;
+  const targetIndex = options.to === undefined ? undefined : resolveTarget(list, options.to);
+  const chosen =
+    options.direction === 'up'
+      ? list.slice(0, targetIndex === undefined ? list.length : targetIndex + 1)
+      : list.slice(targetIndex === undefined ? 0 : targetIndex + 1).reverse();
+  return chosen.flatMap((migration) =>
+    migration[options.direction][options.dialect].map((sql) => ({
+      migration: migration.name,
+      direction: options.direction,
+      sql,
+    })),
+  );
+}

@@ -1,0 +1,4 @@
+export { startTestPostgres, type TestPostgres } from './test-postgres.js';
+export { createTestDatabase, type TestDatabase } from './test-database.js';
+export { startTestS3, type TestS3 } from './test-s3.js';
+export { freePort } from './free-port.js';
