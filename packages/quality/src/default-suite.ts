@@ -1,0 +1,73 @@
+import { notNullColumns, starTables, type Table } from '@sparkify/schema';
+import type { Check } from './check.js';
+import type { CheckSpec } from './check-spec.js';
+import { buildCheck } from './build-check.js';
+
+/** Where each songplays foreign key points. */
+const songplaysReferences = [
+  { column: 'user_id', to: 'users', field: 'user_id' },
+  { column: 'song_id', to: 'songs', field: 'song_id' },
+  { column: 'artist_id', to: 'artists', field: 'artist_id' },
+  { column: 'start_time', to: 'time', field: 'start_time' },
+] as const;
+
+const timeRanges = [
+  { column: 'hour', min: 0, max: 23 },
+  { column: 'day', min: 1, max: 31 },
+  { column: 'week', min: 1, max: 53 },
+  { column: 'month', min: 1, max: 12 },
+  { column: 'weekday', min: 0, max: 6 },
+] as const;
+
+/** The key a table's rows must not repeat: the event identity for songplays, the primary key for dimensions. */
+function uniqueKeyOf(table: Table): readonly string[] | undefined {
+  return table.naturalKey ?? table.primaryKey;
+}
+
+/**
+ * The default suite as specs, from the catalog: row counts, null keys, unique keys, orphans, accepted values
+ * and ranges, ledger reconciliation and the song match rate. Ordered table by table so reports read naturally.
+ */
+export function defaultCheckSpecs(): CheckSpec[] {
+  const specs: CheckSpec[] = [];
+  for (const table of starTables) {
+    specs.push({ type: 'row_count', table: table.name, min: 1 });
+    for (const column of notNullColumns(table)) specs.push({ type: 'not_null', table: table.name, columns: [column] });
+    const uniqueKey = uniqueKeyOf(table);
+    // songplay_id is an IDENTITY the database hands out, so only the event identity can be duplicated by a load.
+    if (uniqueKey) specs.push({ type: 'unique', table: table.name, columns: [...uniqueKey] });
+  }
+  specs.push(
+    // A matched play carries both ids; one without the other means the match half-failed.
+    {
+      type: 'not_null',
+      name: 'not_null_songplays_artist_id_when_matched',
+      table: 'songplays',
+      columns: ['artist_id'],
+      where: '"song_id" IS NOT NULL',
+    },
+    {
+      type: 'not_null',
+      name: 'not_null_songplays_song_id_when_matched',
+      table: 'songplays',
+      columns: ['song_id'],
+      where: '"artist_id" IS NOT NULL',
+    },
+    ...songplaysReferences.map((reference): CheckSpec => ({ type: 'relationships', table: 'songplays', ...reference })),
+    { type: 'relationships', table: 'songs', column: 'artist_id', to: 'artists', field: 'artist_id' },
+    { type: 'accepted_values', table: 'songplays', column: 'level', values: ['free', 'paid'] },
+    { type: 'accepted_values', table: 'users', column: 'level', values: ['free', 'paid'] },
+    { type: 'accepted_values', table: 'users', column: 'gender', values: ['F', 'M'] },
+    ...timeRanges.map((range): CheckSpec => ({ type: 'accepted_range', table: 'time', ...range })),
+    { type: 'file_accounting' },
+    { type: 'nextsong_reconciliation' },
+    // Real logs match few songs, so a low rate is worth a look but is not a broken load.
+    { type: 'match_rate', table: 'songplays', column: 'song_id', min: 0.01, severity: 'warn' },
+  );
+  return specs;
+}
+
+/** The default suite as runnable checks. */
+export function defaultSuite(): Check[] {
+  return defaultCheckSpecs().map(buildCheck);
+}

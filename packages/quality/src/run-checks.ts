@@ -1,0 +1,137 @@
+import type { Knex } from 'knex';
+import type { Check } from './check.js';
+import type { CheckReport, CheckResult } from './check-report.js';
+import { QualityError } from './errors.js';
+import { wallClockText } from './wall-clock-text.js';
+import { evaluateStatus, worstStatus } from './evaluate-status.js';
+import { countSql, planCheckQueries, sampleSql } from './plan-check-queries.js';
+
+export interface RunChecksOptions {
+  /** How many failing rows each result keeps (default 10). */
+  sampleSize?: number;
+  /** The clock, for tests. */
+  now?: () => Date;
+}
+
+type Row = Record<string, unknown>;
+
+/** pg returns COUNT/SUM as strings (BIGINT / NUMERIC); an aggregate over no rows is NULL. */
+function toNumber(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : null;
+}
+
+async function rows(knex: Knex, sql: string): Promise<Row[]> {
+  // knex's pg client turns every bare ? into a $n placeholder, even with no bindings; escaped, it stays a ?.
+  const result = (await knex.raw(sql.replaceAll('?', '\\?'))) as { rows: Row[] };
+  return result.rows;
+}
+
+/** Sample rows as plain JSON-friendly values: timestamps as the text the database holds. */
+function plainRow(row: Row): Row {
+  return Object.fromEntries(Object.entries(row).map(([key, value]) => [key, value instanceof Date ? wallClockText(value) : value]));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Runs checks against the warehouse and judges them; never prints. Each table's count expressions share one
+ * scan, the rest are counted one by one, and only checks with failing rows are sampled. A check whose SQL fails
+ * gets status `error`; an unreachable database throws a QualityError (CONNECTION_FAILED).
+ */
+export async function runChecks(knex: Knex, checks: readonly Check[], options: RunChecksOptions = {}): Promise<CheckReport> {
+  const sampleSize = options.sampleSize ?? 10;
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  const began = performance.now();
+  try {
+    await knex.raw('SELECT 1');
+  } catch (error) {
+    throw new QualityError('CONNECTION_FAILED', `cannot reach the warehouse: ${messageOf(error)}`, { cause: error });
+  }
+
+  const counted = new Map<string, { failingRows: number; measure?: number | null; durationMs: number } | { error: string; durationMs: number }>();
+  const plan = planCheckQueries(checks);
+  for (const scan of plan.scans) {
+    const scanBegan = performance.now();
+    try {
+      const [row = {}] = await rows(knex, scan.sql);
+      const durationMs = Math.round(performance.now() - scanBegan);
+      for (const { check, countColumn, measureColumn } of scan.checks) {
+        const entry: { failingRows: number; measure?: number | null; durationMs: number } = {
+          failingRows: toNumber(row[countColumn]) ?? 0,
+          durationMs,
+        };
+        if (measureColumn) entry.measure = toNumber(row[measureColumn]);
+        counted.set(check.name, entry);
+      }
+    } catch {
+      // One broken expression (a custom `where`) must not sink the table's other checks: count them one by one.
+      for (const { check } of scan.checks) counted.set(check.name, await countAlone(knex, check));
+    }
+  }
+  for (const { check } of plan.counts) counted.set(check.name, await countAlone(knex, check));
+
+  const results: CheckResult[] = [];
+  for (const check of checks) {
+    const count = counted.get(check.name) ?? { error: 'not counted', durationMs: 0 };
+    const result: CheckResult = {
+      name: check.name,
+      type: check.type,
+      table: check.table,
+      description: check.description,
+      severity: check.severity,
+      status: 'pass',
+      failingRows: 0,
+      sample: [],
+      durationMs: count.durationMs,
+    };
+    if ('error' in count) {
+      result.status = 'error';
+      result.error = count.error;
+    } else {
+      result.failingRows = count.failingRows;
+      result.status = evaluateStatus(count.failingRows, check.severity, check.thresholds);
+      if (check.measure && count.measure !== undefined) result.measure = { label: check.measure.label, value: count.measure };
+      if (count.failingRows > 0) {
+        const sampleBegan = performance.now();
+        try {
+          result.sample = (await rows(knex, sampleSql(check, sampleSize))).map(plainRow);
+        } catch (error) {
+          result.status = 'error';
+          result.error = `counted ${count.failingRows} failing rows but could not sample them: ${messageOf(error)}`;
+        }
+        result.durationMs += Math.round(performance.now() - sampleBegan);
+      }
+    }
+    results.push(result);
+  }
+
+  const finishedAt = now();
+  return {
+    status: worstStatus(results.map((result) => result.status)),
+    startedAt,
+    finishedAt,
+    durationMs: Math.round(performance.now() - began),
+    counts: {
+      passed: results.filter((result) => result.status === 'pass').length,
+      warned: results.filter((result) => result.status === 'warn').length,
+      failed: results.filter((result) => result.status === 'fail').length,
+      errored: results.filter((result) => result.status === 'error').length,
+    },
+    results,
+  };
+}
+
+async function countAlone(knex: Knex, check: Check): Promise<{ failingRows: number; durationMs: number } | { error: string; durationMs: number }> {
+  const began = performance.now();
+  try {
+    const [row = {}] = await rows(knex, countSql(check));
+    return { failingRows: toNumber(row['failing_rows']) ?? 0, durationMs: Math.round(performance.now() - began) };
+  } catch (error) {
+    return { error: messageOf(error), durationMs: Math.round(performance.now() - began) };
+  }
+}
