@@ -1,0 +1,24 @@
+import type { Writable } from 'node:stream';
+
+/** What a command may touch of the outside world; tests and the binary both build one. */
+export interface CliContext {
+  stdout: Writable;
+  stderr: Writable;
+  /** stdout is a terminal: colour and progress are allowed. */
+  isTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Set by a command to choose the process exit code; the binary exits with it. */
+  exitCode: number;
+}
+
+/** Options every command accepts (see program.ts). */
+export interface GlobalOptions {
+  config?: string;
+  target?: 'postgres' | 'redshift';
+  /** Redshift TLS: verify (default), no-verify, off. `--insecure-tls` means no-verify. */
+  tls?: 'verify' | 'no-verify' | 'off';
+  insecureTls?: boolean;
+  /** Print stack traces of unexpected errors. */
+  debug?: boolean;
+}

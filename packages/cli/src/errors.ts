@@ -1,0 +1,16 @@
+/** Exit codes that mean something: 0 done, 1 failed for data reasons, 2 could not run (usage, config, connection). */
+export const ExitCode = { ok: 0, dataFailure: 1, cannotRun: 2 } as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** An error the CLI reports as one clear message and a chosen exit code, never a stack trace. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode = ExitCode.cannotRun,
+    readonly code = 'CLI_ERROR',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'CliError';
+  }
+}

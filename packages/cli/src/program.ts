@@ -1,0 +1,43 @@
+import { Command, Option } from 'commander';
+import type { CliContext } from './context.js';
+import { registerConfigCommand } from './commands/config.js';
+import { registerDbCommand } from './commands/db.js';
+import { registerMigrateCommand } from './commands/migrate.js';
+
+/**
+ * The command table. Each command lives in commands/<name>.ts and exports `register<Name>Command(program,
+ * context)`; it reads global options with `command.optsWithGlobals()` and sets `context.exitCode`.
+ */
+export function buildProgram(context: CliContext): Command {
+  const program = new Command('sparkify')
+    .description('Sparkify event JSON from S3 (or a folder) into an analytics star schema on PostgreSQL or Redshift.')
+    .addOption(new Option('-c, --config <file>', 'config file: JSON, or a classic dwh.cfg INI'))
+    .addOption(new Option('-t, --target <target>', 'warehouse target').choices(['postgres', 'redshift']))
+    .addOption(new Option('--tls <mode>', 'Redshift TLS: verify the certificate (default), no-verify, off').choices(['verify', 'no-verify', 'off']))
+    .addOption(new Option('--insecure-tls', 'same as --tls no-verify'))
+    .addOption(new Option('--debug', 'print stack traces of unexpected errors (also SPARKIFY_DEBUG=1)'))
+    .showHelpAfterError()
+    .configureOutput({
+      writeOut: (text) => context.stdout.write(text),
+      writeErr: (text) => context.stderr.write(text),
+    })
+    .exitOverride();
+  // registrations (one line per command):
+  registerMigrateCommand(program, context);
+  registerDbCommand(program, context);
+  registerConfigCommand(program, context);
+  program.addHelpText('after', PROGRAM_HELP);
+  return program;
+}
+
+const PROGRAM_HELP = `
+Targets: postgres (default; the embedded PostgreSQL under ./.sparkify unless DATABASE_URL is set) or
+redshift (REDSHIFT_* variables or a dwh.cfg). Configuration: flags > environment > config file > defaults;
+see \`sparkify config --help\`. Exit codes: 0 done, 1 failed for data reasons, 2 could not run.
+
+Examples:
+  $ sparkify migrate                              create or update the schema
+  $ sparkify migrate status --json
+  $ sparkify migrate --dry-run --target redshift  review the Redshift DDL without a cluster
+  $ sparkify --config dwh.cfg config              show what a classic dwh.cfg resolves to
+  $ sparkify db url                               a psql-ready URL for the embedded database`;

@@ -1,0 +1,19 @@
+export { load, type LoadOptions, type LoadProgress, type LoadResult, type StageTimings } from './load.js';
+export { LoaderError, type LoaderErrorCode } from './errors.js';
+export { type Dataset, datasets } from './dataset.js';
+export { planLoad, type LoadPlan } from './plan-load.js';
+export { openSource, datasetLocations, type SourceSpec } from './sources/open-source.js';
+export { isS3Url, parseS3Url } from './sources/s3-location.js';
+export type { Source, SourceObject } from './sources/source.js';
+export { type FileOutcome, type Reject } from './ledger/ledger.js';
+export { breakLoadLock, readLoadLock, type LockHolder, type LockState } from './ledger/load-lock.js';
+export { copyTextField } from './records/copy-text.js';
+export { encodeRecord, copyColumns } from './records/encode-record.js';
+export { validateRecord, schemaFiles } from './records/validate-record.js';
+export {
+  buildCopyStatement,
+  buildEventsJsonPaths,
+  buildManifest,
+  sqlLiteral,
+} from './staging/redshift-sql.js';
+export { planRedshiftStage, type RedshiftStageConfig, type RedshiftStagePlan } from './staging/stage-redshift.js';

@@ -1,0 +1,290 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Knex } from 'knex';
+import type { Dialect } from '@sparkify/schema';
+import { datasets } from './dataset.js';
+import { LoaderError } from './errors.js';
+import {
+  abandonRuns,
+  type FileOutcome,
+  finishRun,
+  loadedVersions,
+  recordFiles,
+  recordRejects,
+  type Reject,
+  type RunTotals,
+  startRun,
+} from './ledger/ledger.js';
+import { acquireLoadLock, type LockHolder, releaseLoadLock } from './ledger/load-lock.js';
+import { type LoadPlan, planLoad } from './plan-load.js';
+import { openSource, type SourceSpec } from './sources/open-source.js';
+import type { Source, SourceObject } from './sources/source.js';
+import { planRedshiftStage, type RedshiftStageConfig, type RedshiftStagePlan, stageToRedshift } from './staging/stage-redshift.js';
+import { stageToPostgres } from './staging/stage-postgres.js';
+import type { StageProgress, StageResult } from './staging/stage-result.js';
+import { runTransforms, type TransformCounts } from './transforms/run-transforms.js';
+
+/** Progress of a long load, for a terminal display. */
+export type LoadProgress =
+  | { stage: 'list'; objects: number }
+  | StageProgress
+  | { stage: 'transform' };
+
+export interface LoadOptions {
+  knex: Knex;
+  dialect: Dialect;
+  source: SourceSpec;
+  /** Needed for S3 sources and for the redshift target (manifests). */
+  s3Client?: S3Client;
+  fullRefresh?: boolean;
+  /** Bad records tolerated (quarantined in etl_rejects); above this the run fails and nothing reaches the star. */
+  maxErrors?: number;
+  dryRun?: boolean;
+  /** Who this load is, for the lock and the ledger. */
+  holder: LockHolder;
+  /** How long to wait for another load's lock (0: fail at once). */
+  waitMs?: number;
+  isProcessAlive: (pid: number) => boolean;
+  /** Objects read at once on the postgres target. */
+  concurrency?: number;
+  redshift?: Omit<RedshiftStageConfig, 'maxErrors'>;
+  onProgress?: (progress: LoadProgress) => void;
+  /** Notable events worth telling the user (a recovered lock). */
+  onNotice?: (message: string) => void;
+  now?: () => Date;
+}
+
+export interface StageTimings {
+  list: { seconds: number; objects: number; bytes: number };
+  stage: { seconds: number; records: number; staged: number; rejected: number; bytes: number };
+  transform: { seconds: number } & TransformCounts;
+}
+
+export interface LoadResult {
+  status: 'succeeded' | 'nothing-new' | 'failed' | 'dry-run';
+  runId: number | null;
+  target: Dialect;
+  source: string;
+  plan: { toLoad: number; skipped: number; bytes: number };
+  stages: StageTimings;
+  files: FileOutcome[];
+  /** The first rejected records (all are counted in stages.stage.rejected; up to 10,000 are in etl_rejects). */
+  rejects: Reject[];
+  retries: number;
+  error?: { code: string; message: string };
+  dryRun?: { toLoad: SourceObject[]; skipped: SourceObject[]; redshift?: RedshiftStagePlan };
+}
+
+const emptyTransform: TransformCounts = {
+  nextsongStaged: 0,
+  songsAdded: 0,
+  artistsWritten: 0,
+  songplaysAdded: 0,
+  songplaysRematched: 0,
+  timeAdded: 0,
+  usersWritten: 0,
+};
+
+const seconds = (start: number) => Math.round((performance.now() - start) / 10) / 100;
+
+async function listAll(source: Source, onProgress?: (progress: LoadProgress) => void): Promise<SourceObject[]> {
+  const objects: SourceObject[] = [];
+  for (const dataset of datasets) {
+    for await (const object of source.list(dataset)) {
+      objects.push(object);
+      if (objects.length % 1000 === 0) onProgress?.({ stage: 'list', objects: objects.length });
+    }
+  }
+  onProgress?.({ stage: 'list', objects: objects.length });
+  return objects;
+}
+
+function describeRejects(rejects: readonly Reject[], total: number, maxErrors: number, runId: number): string {
+  const shown = rejects
+    .slice(0, 5)
+    .map((reject) => `  ${reject.key} line ${reject.line}${reject.field ? ` ${reject.field}` : ''}: ${reject.reason}`);
+  const more = total > shown.length ? `\n  … and ${total - shown.length} more` : '';
+  return (
+    `${total} bad record${total === 1 ? '' : 's'} (limit: --max-errors ${maxErrors}); nothing reached the star schema.\n` +
+    `${shown.join('\n')}${more}\n` +
+    `All of them are in etl_rejects: SELECT * FROM etl_rejects WHERE run_id = ${runId};`
+  );
+}
+
+/**
+ * Loads new source objects into the star schema: lock, list, plan against the ledger, validate and stage,
+ * then transform and write the ledger in one transaction. Returns a result for every expected outcome (including
+ * bad records); throws only for what cannot be planned for (connection, S3 access, a held lock).
+ */
+export async function load(options: LoadOptions): Promise<LoadResult> {
+  const now = options.now ?? (() => new Date());
+  const maxErrors = options.maxErrors ?? 0;
+  const source = openSource(options.source, options.s3Client);
+  const result: LoadResult = {
+    status: 'succeeded',
+    runId: null,
+    target: options.dialect,
+    source: source.description,
+    plan: { toLoad: 0, skipped: 0, bytes: 0 },
+    stages: {
+      list: { seconds: 0, objects: 0, bytes: 0 },
+      stage: { seconds: 0, records: 0, staged: 0, rejected: 0, bytes: 0 },
+      transform: { seconds: 0, ...emptyTransform },
+    },
+    files: [],
+    rejects: [],
+    retries: 0,
+  };
+  if (options.dialect === 'redshift' && !options.redshift) {
+    throw new LoaderError('CONFIG_INVALID', 'The redshift target needs an IAM role ARN and a manifest location');
+  }
+  if (!(await options.knex.schema.hasTable('etl_lock'))) {
+    throw new LoaderError('NOT_MIGRATED', 'The warehouse has no load ledger yet: run `sparkify migrate` first');
+  }
+
+  if (options.dryRun) return dryRun(options, source, result);
+
+  const lock = await acquireLoadLock(options.knex, options.holder, {
+    waitMs: options.waitMs ?? 0,
+    isProcessAlive: options.isProcessAlive,
+    now,
+  });
+  if (lock.recoveredFrom) {
+    await abandonRuns(options.knex, lock.recoveredFrom, now());
+    options.onNotice?.(`recovered the load lock from a process that died (${lock.recoveredFrom})`);
+  }
+  const totals: RunTotals = {};
+  try {
+    result.runId = await startRun(options.knex, {
+      target: options.dialect,
+      source: source.description,
+      fullRefresh: options.fullRefresh ?? false,
+      holder: options.holder.holder,
+      startedAt: now(),
+    });
+    await runLoad(result.runId);
+    return result;
+  } catch (error) {
+    if (result.runId !== null) {
+      await finishRun(options.knex, result.runId, {
+        status: 'failed',
+        finishedAt: now(),
+        totals,
+        errorCode: error instanceof LoaderError ? error.code : 'ERROR',
+        errorMessage: (error as Error).message,
+      }).catch(() => undefined);
+    }
+    throw error;
+  } finally {
+    result.retries = source.retries;
+    await releaseLoadLock(options.knex, options.holder).catch(() => undefined);
+  }
+
+  async function runLoad(runId: number): Promise<void> {
+    const knex = options.knex;
+    let started = performance.now();
+    const listed = await listAll(source, options.onProgress);
+    const plan = planLoad(listed, options.fullRefresh ? new Set() : await loadedVersions(knex), options.fullRefresh ?? false);
+    fillPlan(result, plan, listed);
+    result.stages.list.seconds = totals.listSeconds = seconds(started);
+    totals.filesPlanned = plan.toLoad.length;
+    totals.filesSkipped = plan.skipped.length;
+
+    if (plan.toLoad.length === 0 && !options.fullRefresh) {
+      result.status = 'nothing-new';
+      await finishRun(knex, runId, { status: 'succeeded', finishedAt: now(), totals: { ...totals, recordsRead: 0 } });
+      return;
+    }
+
+    started = performance.now();
+    const staged = await stage(runId, plan.toLoad);
+    result.stages.stage = {
+      seconds: seconds(started),
+      records: staged.recordsRead,
+      staged: staged.recordsStaged,
+      rejected: staged.recordsRejected,
+      bytes: staged.bytesRead,
+    };
+    result.files = staged.files;
+    result.rejects = staged.rejects.slice(0, 100);
+    Object.assign(totals, {
+      stageSeconds: result.stages.stage.seconds,
+      recordsRead: staged.recordsRead,
+      recordsStaged: staged.recordsStaged,
+      recordsRejected: staged.recordsRejected,
+    });
+
+    if (staged.recordsRejected > maxErrors) {
+      await recordRejects(knex, runId, staged.rejects);
+      const message = describeRejects(staged.rejects, staged.recordsRejected, maxErrors, runId);
+      await finishRun(knex, runId, { status: 'failed', finishedAt: now(), totals, errorCode: 'BAD_RECORDS', errorMessage: message });
+      result.status = 'failed';
+      result.error = { code: 'BAD_RECORDS', message };
+      return;
+    }
+
+    started = performance.now();
+    options.onProgress?.({ stage: 'transform' });
+    await knex.transaction(async (trx) => {
+      const counts = await runTransforms(trx, {
+        fullRefresh: options.fullRefresh ?? false,
+        songsStaged: plan.toLoad.some((object) => object.dataset === 'songs'),
+        eventsStaged: plan.toLoad.some((object) => object.dataset === 'events'),
+      });
+      result.stages.transform = { seconds: 0, ...counts };
+      await recordFiles(trx, runId, staged.files);
+      await recordRejects(trx, runId, staged.rejects);
+      Object.assign(totals, {
+        nextsongStaged: counts.nextsongStaged,
+        songplaysAdded: counts.songplaysAdded,
+        usersWritten: counts.usersWritten,
+        songsAdded: counts.songsAdded,
+        artistsWritten: counts.artistsWritten,
+        timeAdded: counts.timeAdded,
+        transformSeconds: seconds(started),
+      });
+      await finishRun(trx, runId, { status: 'succeeded', finishedAt: now(), totals });
+    });
+    result.stages.transform.seconds = seconds(started);
+  }
+
+  async function stage(runId: number, objects: SourceObject[]): Promise<StageResult> {
+    if (options.dialect === 'postgres') {
+      return stageToPostgres(options.knex, source, objects, {
+        concurrency: options.concurrency,
+        onProgress: options.onProgress,
+      });
+    }
+    if (!options.s3Client) throw new LoaderError('CONFIG_INVALID', 'The redshift target needs an S3 client');
+    return stageToRedshift(
+      options.knex,
+      source,
+      options.s3Client,
+      objects,
+      { ...options.redshift!, maxErrors },
+      `run-${runId}`,
+      options.onProgress,
+    );
+  }
+}
+
+function fillPlan(result: LoadResult, plan: LoadPlan, listed: readonly SourceObject[]): void {
+  result.plan = {
+    toLoad: plan.toLoad.length,
+    skipped: plan.skipped.length,
+    bytes: plan.toLoad.reduce((sum, object) => sum + object.size, 0),
+  };
+  result.stages.list.objects = listed.length;
+  result.stages.list.bytes = listed.reduce((sum, object) => sum + object.size, 0);
+}
+
+async function dryRun(options: LoadOptions, source: Source, result: LoadResult): Promise<LoadResult> {
+  const listed = await listAll(source, options.onProgress);
+  const plan = planLoad(listed, options.fullRefresh ? new Set() : await loadedVersions(options.knex), options.fullRefresh ?? false);
+  fillPlan(result, plan, listed);
+  result.status = 'dry-run';
+  result.dryRun = { toLoad: plan.toLoad, skipped: plan.skipped };
+  if (options.dialect === 'redshift') {
+    result.dryRun.redshift = planRedshiftStage(plan.toLoad, { ...options.redshift!, maxErrors: options.maxErrors ?? 0 }, 'run-<id>');
+  }
+  return result;
+}

@@ -1,0 +1,63 @@
+import type { Column } from '@sparkify/schema';
+import { type Dataset, stagingTable } from '../dataset.js';
+import { copyTextField } from './copy-text.js';
+import { type FieldProblem, validateRecord } from './validate-record.js';
+
+export type EncodedRecord = { row: string; problem?: undefined } | { row?: undefined; problem: FieldProblem };
+
+interface SourceColumn {
+  key: string;
+  maxBytes: number | null;
+}
+
+const sourceColumns: Record<Dataset, SourceColumn[]> = {
+  events: columnsOf('events'),
+  songs: columnsOf('songs'),
+};
+
+function columnsOf(dataset: Dataset): SourceColumn[] {
+  return stagingTable[dataset].columns
+    .filter((column): column is Column & { jsonKey: string } => column.jsonKey !== undefined)
+    .map((column) => ({
+      key: column.jsonKey,
+      maxBytes: column.type.kind === 'varchar' ? column.type.bytes : null,
+    }));
+}
+
+/** The staging columns a COPY fills, in order: every catalog column with a JSON key. */
+export function copyColumns(dataset: Dataset): string[] {
+  return stagingTable[dataset].columns.filter((column) => column.jsonKey !== undefined).map((column) => column.name);
+}
+
+/**
+ * Parses, validates and encodes one raw record as a COPY text row (with its newline). Strings longer than their
+ * column in UTF-8 bytes are refused here, as Redshift would refuse them, so both targets accept the same data.
+ */
+export function encodeRecord(dataset: Dataset, text: string): EncodedRecord {
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch (error) {
+    return { problem: { field: null, reason: `invalid JSON: ${(error as Error).message}` } };
+  }
+  const invalid = validateRecord(dataset, record);
+  if (invalid) return { problem: invalid };
+  const values = record as Record<string, unknown>;
+  const columns = sourceColumns[dataset];
+  let row = '';
+  for (let index = 0; index < columns.length; index += 1) {
+    const column = columns[index]!;
+    const value = values[column.key];
+    // A UTF-8 byte is at most 3 per UTF-16 unit, so short strings need no byte count.
+    if (column.maxBytes !== null && typeof value === 'string' && value.length * 3 > column.maxBytes) {
+      const bytes = Buffer.byteLength(value);
+      if (bytes > column.maxBytes) {
+        return {
+          problem: { field: `/${column.key}`, reason: `is ${bytes} bytes; the column holds ${column.maxBytes} bytes` },
+        };
+      }
+    }
+    row += index === 0 ? copyTextField(value) : `\t${copyTextField(value)}`;
+  }
+  return { row: `${row}\n` };
+}

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Dataset } from '../dataset.js';
+
+/** Where the JSON Schemas live: shipped as files so that they document the contract. */
+export const schemaFiles: Record<Dataset, URL> = {
+  events: new URL('../../schemas/log-event.schema.json', import.meta.url),
+  songs: new URL('../../schemas/song.schema.json', import.meta.url),
+};
+
+/** One thing wrong with a record: the field as a JSON pointer (null for the whole record) and why. */
+export interface FieldProblem {
+  field: string | null;
+  reason: string;
+}
+
+let compiled: Record<Dataset, ValidateFunction> | undefined;
+
+function validators(): Record<Dataset, ValidateFunction> {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+    const load = (url: URL) => JSON.parse(readFileSync(url, 'utf8')) as object;
+    compiled = { events: ajv.compile(load(schemaFiles.events)), songs: ajv.compile(load(schemaFiles.songs)) };
+  }
+  return compiled;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+function valueAt(record: unknown, pointer: string): unknown {
+  let current = record;
+  for (const part of pointer.split('/').slice(1)) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return current;
+}
+
+function explain(error: ErrorObject, record: unknown): FieldProblem {
+  const field = error.instancePath || null;
+  const actual = describeValue(valueAt(record, error.instancePath));
+  switch (error.keyword) {
+    case 'required':
+      return {
+        field: `${error.instancePath}/${String(error.params.missingProperty)}`,
+        reason: 'is missing (every key of the format is required)',
+      };
+    case 'type':
+      if (!field) return { field: null, reason: `expected a JSON object, got ${actual}` };
+      return { field, reason: `expected ${String(error.params.type).replace(',', ' or ')}, got ${actual}` };
+    case 'pattern':
+      return field === '/userId'
+        ? { field, reason: `expected digits as a string, or "" for a logged-out event, got ${actual}` }
+        : { field, reason: `expected text matching ${String(error.params.pattern)}, got ${actual}` };
+    case 'minimum':
+    case 'maximum':
+      return { field, reason: `expected a value ${error.params.comparison} ${error.params.limit}, got ${actual}` };
+    case 'minLength':
+      return { field, reason: `expected a non-empty string, got ${actual}` };
+    default:
+      return { field, reason: `${error.message ?? 'is invalid'}, got ${actual}` };
+  }
+}
+
+/** Validates a parsed record against its dataset's JSON Schema; null when it is valid. */
+export function validateRecord(dataset: Dataset, record: unknown): FieldProblem | null {
+  const validate = validators()[dataset];
+  if (validate(record)) return null;
+  const errors = (validate.errors ?? []).filter((error) => error.keyword !== 'if');
+  const first = errors[0];
+  if (!first) return { field: null, reason: 'does not match the schema' };
+  const problem = explain(first, record);
+  // A NextSong event that lacks what a songplay needs deserves to say so.
+  if (dataset === 'events' && (record as { page?: unknown }).page === 'NextSong' && first.schemaPath.startsWith('#/then')) {
+    problem.reason += ' (a NextSong event must carry song, artist, length and userId)';
+  }
+  return problem;
+}

@@ -1,0 +1,65 @@
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { type Dataset, isDataKey } from '../dataset.js';
+import { LoaderError } from '../errors.js';
+import type { Source, SourceObject } from './source.js';
+
+async function* walk(folder: string): AsyncGenerator<string> {
+  let entries;
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else if (entry.isFile()) yield path;
+  }
+}
+
+/** A local folder per dataset (normally `<root>/song_data` and `<root>/log_data`). */
+export function localSource(folders: Record<Dataset, string>, root: string): Source {
+  return {
+    description: Object.values(folders).join(', '),
+    retries: 0,
+    async *list(dataset) {
+      for await (const path of walk(folders[dataset])) {
+        if (!isDataKey(path)) continue;
+        const info = await stat(path);
+        yield {
+          dataset,
+          key: relative(root, path).split(sep).join('/'),
+          etag: `${info.size.toString(16)}-${Math.trunc(info.mtimeMs).toString(16)}`,
+          size: info.size,
+        } satisfies SourceObject;
+      }
+    },
+    async *read(object) {
+      const path = join(root, ...object.key.split('/'));
+      const file = createReadStream(path, { highWaterMark: 256 * 1024 });
+      const stream = object.key.endsWith('.gz') ? file.pipe(createGunzip()) : file;
+      if (stream !== file) file.once('error', (error) => stream.destroy(error));
+      try {
+        for await (const chunk of stream) yield chunk as Buffer;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') {
+          throw new LoaderError('OBJECT_UNREADABLE', `${object.key} was listed but is gone (deleted during the load?)`, {
+            cause: error,
+          });
+        }
+        if (typeof code === 'string' && code.startsWith('Z_')) {
+          throw new LoaderError('OBJECT_UNREADABLE', `${object.key} is not valid gzip: ${(error as Error).message}`, {
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    },
+  };
+}

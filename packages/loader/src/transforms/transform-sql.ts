@@ -1,0 +1,174 @@
+/**
+ * The transform, as plain SQL that runs unchanged on PostgreSQL and Redshift (REDSHIFT.md §6: no ON CONFLICT,
+ * no RETURNING, no IS DISTINCT FROM, window ORDER BYs always tie-broken). Each statement is idempotent: run twice
+ * over the same staging data it changes nothing the second time. They run in this order, in one transaction.
+ */
+
+/** The epoch-milliseconds `ts` as a TIMESTAMP, the portable way (Redshift has no one-argument to_timestamp). */
+const START_TIME = `TIMESTAMP 'epoch' + e.ts / 1000.0 * INTERVAL '1 second'`;
+
+/** A full refresh empties the star schema and the state behind it first (DELETE: TRUNCATE commits on Redshift). */
+export const clearForFullRefresh = [
+  'DELETE FROM songplays',
+  'DELETE FROM etl_play_keys',
+  'DELETE FROM users',
+  'DELETE FROM etl_user_state',
+  'DELETE FROM songs',
+  'DELETE FROM artists',
+  'DELETE FROM time',
+];
+
+/** New songs; a song_id delivered twice in one load keeps one deterministic row, and a known song_id is kept. */
+export const insertSongs = `
+INSERT INTO songs (song_id, title, artist_id, year, duration)
+SELECT ranked.song_id, ranked.title, ranked.artist_id, ranked.year, ranked.duration
+FROM (
+  SELECT s.song_id, s.title, s.artist_id, s.year, s.duration,
+         ROW_NUMBER() OVER (PARTITION BY s.song_id
+                            ORDER BY s.title, s.artist_id, s.duration, s.year) AS pick
+  FROM staging_songs s
+  WHERE s.song_id IS NOT NULL
+) ranked
+WHERE ranked.pick = 1
+  AND NOT EXISTS (SELECT 1 FROM songs known WHERE known.song_id = ranked.song_id)`;
+
+/**
+ * An artist's attributes come from its song with the lowest song_id, whatever order the files arrive in. The
+ * artists whose defining song is in this load are (re)written: first deleted here, then inserted below.
+ */
+const definingSongsInThisLoad = `
+  SELECT s.artist_id, s.artist_name, s.artist_location, s.artist_latitude, s.artist_longitude,
+         ROW_NUMBER() OVER (PARTITION BY s.artist_id
+                            ORDER BY s.artist_name, s.artist_location, s.artist_latitude, s.artist_longitude)
+           AS pick
+  FROM (
+    SELECT artist_id, MIN(song_id) AS song_id
+    FROM songs
+    WHERE artist_id IN (SELECT artist_id FROM staging_songs)
+    GROUP BY artist_id
+  ) defining
+  JOIN staging_songs s ON s.song_id = defining.song_id AND s.artist_id = defining.artist_id`;
+
+export const deleteRedefinedArtists = `
+DELETE FROM artists
+USING (SELECT DISTINCT artist_id FROM (${definingSongsInThisLoad}) candidates) redefined
+WHERE artists.artist_id = redefined.artist_id`;
+
+export const insertArtists = `
+INSERT INTO artists (artist_id, name, location, latitude, longitude)
+SELECT c.artist_id, c.artist_name, NULLIF(c.artist_location, ''), c.artist_latitude, c.artist_longitude
+FROM (${definingSongsInThisLoad}) c
+WHERE c.pick = 1`;
+
+/** Staged NextSong events, one row per event identity (a re-delivered event counts once). */
+const stagedPlays = `
+  SELECT e.ts, e.user_id, e.level, e.song, e.artist, e.length, e.session_id, e.item_in_session,
+         e.location, e.user_agent,
+         ROW_NUMBER() OVER (PARTITION BY e.session_id, e.item_in_session
+                            ORDER BY e.ts, e.user_id, e.song, e.artist, e.length, e.level, e.location,
+                                     e.user_agent) AS pick
+  FROM staging_events e
+  WHERE e.page = 'NextSong'`;
+
+/** The song each (title, artist name, duration) resolves to: the lowest song_id, so several matches never fan out. */
+const songMatches = `
+  SELECT ranked.title, ranked.artist_name, ranked.duration, ranked.song_id, ranked.artist_id
+  FROM (
+    SELECT s.title, a.name AS artist_name, s.duration, s.song_id, s.artist_id,
+           ROW_NUMBER() OVER (PARTITION BY s.title, a.name, s.duration ORDER BY s.song_id) AS pick
+    FROM songs s
+    JOIN artists a ON a.artist_id = s.artist_id
+  ) ranked
+  WHERE ranked.pick = 1`;
+
+/** Keeps each new play's match keys, so that songs arriving in a later load can still be matched to it. */
+export const insertPlayKeys = `
+INSERT INTO etl_play_keys (session_id, item_in_session, song, artist, length)
+SELECT e.session_id, e.item_in_session, e.song, e.artist, e.length
+FROM (${stagedPlays}) e
+WHERE e.pick = 1
+  AND NOT EXISTS (SELECT 1 FROM etl_play_keys k
+                  WHERE k.session_id = e.session_id AND k.item_in_session = e.item_in_session)`;
+
+/** New songplays, matched on title + artist name + duration; unmatched plays keep NULL song and artist. */
+export const insertSongplays = `
+INSERT INTO songplays (start_time, user_id, level, song_id, artist_id, session_id, item_in_session, location,
+                       user_agent)
+SELECT ${START_TIME}, CAST(e.user_id AS INTEGER), e.level, m.song_id, m.artist_id, e.session_id,
+       e.item_in_session, e.location, e.user_agent
+FROM (${stagedPlays}) e
+LEFT JOIN (${songMatches}) m ON m.title = e.song AND m.artist_name = e.artist AND m.duration = e.length
+WHERE e.pick = 1
+  AND NOT EXISTS (SELECT 1 FROM songplays p
+                  WHERE p.session_id = e.session_id AND p.item_in_session = e.item_in_session)
+ORDER BY e.ts`;
+
+/** Re-matches earlier plays when this load brought songs (they may now match, or match a lower song_id). */
+export const rematchSongplays = `
+UPDATE songplays
+SET song_id = m.song_id, artist_id = m.artist_id
+FROM etl_play_keys k, (${songMatches}) m
+WHERE songplays.session_id = k.session_id
+  AND songplays.item_in_session = k.item_in_session
+  AND m.title = k.song AND m.artist_name = k.artist AND m.duration = k.length
+  AND (songplays.song_id IS NULL OR songplays.song_id <> m.song_id OR songplays.artist_id <> m.artist_id)`;
+
+/** Each new songplay start_time once, broken into parts (ISO week; weekday 0 = Sunday in both engines). */
+export const insertTime = `
+INSERT INTO time (start_time, hour, day, week, month, year, weekday)
+SELECT t.start_time,
+       CAST(EXTRACT(hour FROM t.start_time) AS SMALLINT),
+       CAST(EXTRACT(day FROM t.start_time) AS SMALLINT),
+       CAST(EXTRACT(week FROM t.start_time) AS SMALLINT),
+       CAST(EXTRACT(month FROM t.start_time) AS SMALLINT),
+       CAST(EXTRACT(year FROM t.start_time) AS SMALLINT),
+       CAST(EXTRACT(dow FROM t.start_time) AS SMALLINT)
+FROM (
+  SELECT DISTINCT ${START_TIME} AS start_time
+  FROM staging_events e
+  WHERE e.page = 'NextSong'
+) t
+WHERE NOT EXISTS (SELECT 1 FROM time known WHERE known.start_time = t.start_time)
+ORDER BY t.start_time`;
+
+/**
+ * Each staged user's latest event (ties broken by session and item, which identify an event), kept only when it
+ * is newer than the event that decided the user's row so far: an older file arriving later changes nothing.
+ */
+export const createUserCandidates = `
+CREATE TEMP TABLE user_candidates AS
+SELECT c.user_id, c.first_name, c.last_name, c.gender, c.level, c.ts, c.session_id, c.item_in_session
+FROM (
+  SELECT CAST(e.user_id AS INTEGER) AS user_id, e.first_name, e.last_name, e.gender, e.level, e.ts,
+         e.session_id, e.item_in_session,
+         ROW_NUMBER() OVER (PARTITION BY e.user_id
+                            ORDER BY e.ts DESC, e.session_id DESC, e.item_in_session DESC, e.level DESC,
+                                     e.first_name DESC, e.last_name DESC, e.gender DESC) AS pick
+  FROM staging_events e
+  WHERE e.user_id <> '' AND e.ts IS NOT NULL AND e.session_id IS NOT NULL AND e.item_in_session IS NOT NULL
+) c
+LEFT JOIN etl_user_state s ON s.user_id = c.user_id
+WHERE c.pick = 1
+  AND (s.user_id IS NULL
+       OR c.ts > s.ts
+       OR (c.ts = s.ts AND c.session_id > s.session_id)
+       OR (c.ts = s.ts AND c.session_id = s.session_id AND c.item_in_session > s.item_in_session))`;
+
+export const deleteReplacedUsers = `
+DELETE FROM users USING user_candidates c WHERE users.user_id = c.user_id`;
+
+export const deleteReplacedUserState = `
+DELETE FROM etl_user_state USING user_candidates c WHERE etl_user_state.user_id = c.user_id`;
+
+export const insertUsers = `
+INSERT INTO users (user_id, first_name, last_name, gender, level)
+SELECT user_id, first_name, last_name, gender, level FROM user_candidates`;
+
+export const insertUserState = `
+INSERT INTO etl_user_state (user_id, ts, session_id, item_in_session)
+SELECT user_id, ts, session_id, item_in_session FROM user_candidates`;
+
+export const dropUserCandidates = 'DROP TABLE user_candidates';
+
+/** NextSong events in this load's staging (for the ledger and the reconciliation check). */
+export const countStagedPlays = `SELECT COUNT(*) AS count FROM staging_events WHERE page = 'NextSong'`;

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@sparkify/testkit';
+import { migrateTo } from '@sparkify/schema';
+import { loadInto, ndjson, play, song, starSnapshot, visit, writeFixture } from './fixtures.js';
+
+const databases: TestDatabase[] = [];
+async function freshWarehouse(): Promise<TestDatabase> {
+  const db = await createTestDatabase(inject('pgUrl'), 'loader_rules');
+  await migrateTo(db.knex, { dialect: 'postgres' });
+  databases.push(db);
+  return db;
+}
+afterAll(async () => {
+  for (const db of databases) await db.drop();
+});
+
+describe('the star schema rules', () => {
+  let db: TestDatabase;
+  let root: string;
+  beforeAll(async () => {
+    db = await freshWarehouse();
+    root = writeFixture({
+      'song_data/A/A/A/TRAAA1.json': JSON.stringify(song()),
+      // Two songs with the same title, artist and duration: a play must not fan out to both.
+      'song_data/A/A/B/TRAAB1.json': JSON.stringify(song({ song_id: 'SONGDUP00000000B', artist_id: 'ARTIST00000000002', artist_name: 'Twin' , title: 'Twins', duration: 100 }), null, 2),
+      'song_data/A/A/B/TRAAB2.json': JSON.stringify(song({ song_id: 'SONGDUP00000000A', artist_id: 'ARTIST00000000002', artist_name: 'Twin', title: 'Twins', duration: 100 })),
+      'log_data/2018/11/2018-11-01-events.json': ndjson([
+        visit({ userId: '', firstName: null, lastName: null, gender: null, auth: 'Logged Out', sessionId: 1, itemInSession: 0 }),
+        play({ sessionId: 2, itemInSession: 0, userId: '10', level: 'free', ts: 1541030400000 }),
+        play({ sessionId: 2, itemInSession: 1, userId: '10', level: 'free', ts: 1541030500000, song: 'Twins', artist: 'Twin', length: 100 }),
+        play({ sessionId: 2, itemInSession: 2, userId: '10', level: 'free', ts: 1541030600000, song: 'Nope', artist: 'Nobody', length: 1 }),
+      ]),
+      'log_data/2018/11/2018-11-02-events.json': ndjson([
+        visit({ sessionId: 3, itemInSession: 0, userId: '10', level: 'paid', ts: 1541116800000 }),
+        play({ sessionId: 3, itemInSession: 1, userId: '11', level: 'paid', ts: 1541116900000, firstName: 'Bo' }),
+      ]),
+    });
+    const result = await loadInto(db.knex, { source: { source: root } });
+    expect(result.status).toBe('succeeded');
+  });
+
+  it('makes one songplay per NextSong event, matched without fan-out, unmatched plays NULL', async () => {
+    const plays = (await db.knex.raw(
+      'SELECT session_id, item_in_session, song_id, artist_id, user_id FROM songplays ORDER BY session_id, item_in_session',
+    )).rows;
+    expect(plays).toEqual([
+      { session_id: 2, item_in_session: 0, song_id: 'SONG000000000001', artist_id: 'ARTIST00000000001', user_id: 10 },
+      { session_id: 2, item_in_session: 1, song_id: 'SONGDUP00000000A', artist_id: 'ARTIST00000000002', user_id: 10 },
+      { session_id: 2, item_in_session: 2, song_id: null, artist_id: null, user_id: 10 },
+      { session_id: 3, item_in_session: 1, song_id: 'SONG000000000001', artist_id: 'ARTIST00000000001', user_id: 11 },
+    ]);
+  });
+
+  it('keeps every logged-in user once, with the level of their latest event', async () => {
+    const users = (await db.knex.raw('SELECT user_id, level, first_name FROM users ORDER BY user_id')).rows;
+    expect(users).toEqual([
+      { user_id: 10, level: 'paid', first_name: 'Ann' },
+      { user_id: 11, level: 'paid', first_name: 'Bo' },
+    ]);
+  });
+
+  it('derives time from songplays, once per start_time, in UTC parts', async () => {
+    const times = (await db.knex.raw('SELECT * FROM time ORDER BY start_time')).rows;
+    expect(times).toHaveLength(4);
+    // 2018-11-01T00:00:00Z is a Thursday (weekday 4), ISO week 44.
+    expect(times[0]).toMatchObject({ hour: 0, day: 1, week: 44, month: 11, year: 2018, weekday: 4 });
+  });
+
+  it('accounts for every record in the ledger', async () => {
+    const files = (await db.knex.raw('SELECT * FROM etl_files ORDER BY object_key')).rows;
+    expect(files).toHaveLength(5);
+    for (const file of files) expect(Number(file.records_read)).toBe(Number(file.records_staged) + Number(file.records_rejected));
+    const run = (await db.knex.raw('SELECT * FROM etl_runs')).rows[0];
+    expect(run).toMatchObject({ status: 'succeeded', nextsong_staged: '4', songplays_added: '4' });
+  });
+
+  it('reads nothing on a second load and changes no count', async () => {
+    const before = await starSnapshot(db.knex);
+    const again = await loadInto(db.knex, { source: { source: root } });
+    expect(again.status).toBe('nothing-new');
+    expect(again.plan).toMatchObject({ toLoad: 0, skipped: 5 });
+    expect(await starSnapshot(db.knex)).toEqual(before);
+  });
+});
