@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import type { CliContext } from './context.js';
+import { runCli } from './run-cli.js';
+
+// The AWS SDK warns on every run that it will drop Node 20 in 2027; that is not the user's problem today and it
+// would pollute output that must be pure (`migrate status --json`).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const text = typeof warning === 'string' ? warning : `${warning.name} ${warning.message}`;
+  if (text.includes('NodeVersionSupportWarning')) return;
+  emitWarning(warning, ...rest);
+}) as typeof process.emitWarning;
+
+const context: CliContext = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  isTTY: Boolean(process.stdout.isTTY),
+  env: process.env,
+  cwd: process.cwd(),
+  exitCode: 0,
+};
+
+// exitCode instead of exit(): output still being flushed to a pipe is not cut off.
+process.exitCode = await runCli(process.argv.slice(2), context);

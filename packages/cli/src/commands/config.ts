@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { describeConfig } from '../config/describe-config.js';
+import { resolveConfigWithSources } from '../config/resolve-config.js';
+import { settingKeys } from '../config/setting-keys.js';
+import type { CliContext, GlobalOptions } from '../context.js';
+
+const KEY_TABLE = settingKeys
+  .map((setting) => {
+    const ini = setting.ini ? `  dwh.cfg [${setting.ini[0]}] ${setting.ini[1]}` : '';
+    return `  ${setting.key.padEnd(18)} ${setting.env.join(' / ')}${ini}`;
+  })
+  .join('\n');
+
+/** `sparkify config [--json]`: the resolved configuration, secrets shown as ***, with the source of each value. */
+export function registerConfigCommand(program: Command, context: CliContext): void {
+  program
+    .command('config')
+    .description('print the resolved configuration (secrets shown as ***) and where each value came from')
+    .option('--json', 'print as JSON: {config (nested like the schema), sources (by dotted key)}')
+    .addHelpText(
+      'after',
+      `
+Precedence: flags > environment > config file > defaults. The config file is --config <file> (or
+SPARKIFY_CONFIG), else ./sparkify.config.json if present: JSON with the keys below (nested as
+{"redshift": {"host": ...}, "s3": {...}}), or a classic dwh.cfg INI, which implies --target redshift.
+
+Keys, environment variables and dwh.cfg entries:
+${KEY_TABLE}
+
+Examples:
+  $ sparkify config
+  $ sparkify --config dwh.cfg config --json
+  $ SPARKIFY_TARGET=redshift REDSHIFT_HOST=example.redshift.amazonaws.com sparkify config`,
+    )
+    .action(async (_options: { json?: boolean }, command: Command) => {
+      const options = command.optsWithGlobals<GlobalOptions & { json?: boolean }>();
+      const rows = describeConfig(await resolveConfigWithSources(options, context));
+      if (options.json) {
+        const config: Record<string, unknown> = {};
+        const sources: Record<string, string> = {};
+        for (const row of rows) {
+          if (row.value === undefined) continue;
+          const parts = row.key.split('.');
+          let node = config;
+          for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+          node[parts.at(-1)!] = row.value;
+          sources[row.key] = row.source === 'env' || row.source === 'flag' ? `${row.source} ${row.from}` : (row.from ?? row.source);
+        }
+        context.stdout.write(`${JSON.stringify({ config, sources }, null, 2)}\n`);
+        return;
+      }
+      const width = Math.max(...rows.map((row) => row.key.length));
+      const valueWidth = Math.min(60, Math.max(...rows.map((row) => String(row.value ?? '-').length)));
+      for (const row of rows) {
+        const from = row.source === 'unset' ? '' : row.source === 'env' || row.source === 'flag' ? `${row.source} ${row.from}` : row.from;
+        context.stdout.write(`${row.key.padEnd(width)}  ${String(row.value ?? '-').padEnd(valueWidth)}  ${from}\n`);
+      }
+    });
+}

@@ -1,0 +1,106 @@
+import type { Command } from 'commander';
+import type { CliContext, GlobalOptions } from '../context.js';
+import { embeddedStatus, ensureEmbeddedServer, resetEmbeddedServer, stopEmbeddedServer } from '../embedded/embedded-server.js';
+import { CliError, ExitCode } from '../errors.js';
+import { runWithConfig } from '../run-command.js';
+
+interface DbOptions extends GlobalOptions {
+  json?: boolean;
+  yes?: boolean;
+}
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} kB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+}
+
+/** `sparkify db status|start|stop|url|reset`: manage the embedded PostgreSQL under SPARKIFY_HOME. */
+export function registerDbCommand(program: Command, context: CliContext): void {
+  const db = program
+    .command('db')
+    .description('manage the embedded PostgreSQL (the default warehouse when no DATABASE_URL is set)')
+    .addHelpText(
+      'after',
+      `
+The embedded server keeps its data in $SPARKIFY_HOME/pgdata (default ./.sparkify), listens on 127.0.0.1 only,
+starts on the first command that needs it and keeps running for the next ones until \`sparkify db stop\`.
+
+Examples:
+  $ sparkify db status
+  $ psql "$(sparkify db url)"
+  $ sparkify db stop
+  $ sparkify db reset --yes     delete the embedded database and start over`,
+    );
+
+  db.command('status')
+    .description('running or stopped, port, PostgreSQL version, data folder and its size')
+    .option('--json', 'print as JSON')
+    .action(async (_options: DbOptions, command: Command) => {
+      const options = command.optsWithGlobals<DbOptions>();
+      await runWithConfig(context, options, async ({ config, out }) => {
+        const status = embeddedStatus(config.home);
+        if (options.json) return out(JSON.stringify(status, null, 2));
+        out(`embedded PostgreSQL: ${status.state}`);
+        if (status.port !== undefined) out(`  port:     ${status.port}${status.pid ? ` (pid ${status.pid})` : ''}`);
+        if (status.version) out(`  version:  PostgreSQL ${status.version}`);
+        out(`  data:     ${status.dataDir} (${formatSize(status.sizeBytes)})`);
+        if (config.databaseUrl || config.target === 'redshift') {
+          out(`note: commands use ${config.target === 'redshift' ? 'the Redshift target' : 'DATABASE_URL'}, not this server`);
+        }
+      });
+    });
+
+  db.command('start')
+    .description('start the embedded server (or find it already running)')
+    .option('--json', 'print as JSON')
+    .action(async (_options: DbOptions, command: Command) => {
+      const options = command.optsWithGlobals<DbOptions>();
+      await runWithConfig(context, options, async ({ config, out, err }) => {
+        const server = await ensureEmbeddedServer(config.home, err);
+        const summary = { started: server.started, port: server.port, pid: server.pid, version: server.version, dataDir: server.dataDir };
+        if (options.json) return out(JSON.stringify(summary, null, 2));
+        out(`embedded PostgreSQL ${server.version} ${server.started ? 'started' : 'already running'} on 127.0.0.1:${server.port} (pid ${server.pid})`);
+      });
+    });
+
+  db.command('stop')
+    .description('stop the embedded server (data is kept)')
+    .action(async (_options: DbOptions, command: Command) => {
+      const options = command.optsWithGlobals<DbOptions>();
+      await runWithConfig(context, options, async ({ config, out }) => {
+        out((await stopEmbeddedServer(config.home)) ? 'embedded PostgreSQL stopped' : 'embedded PostgreSQL was not running');
+      });
+    });
+
+  db.command('url')
+    .description('print a connection URL for psql; starts the server if needed (this prints its password, by design)')
+    .addHelpText('after', '\nExample:\n  $ psql "$(sparkify db url)" -c "select count(*) from songplays"')
+    .action(async (_options: DbOptions, command: Command) => {
+      const options = command.optsWithGlobals<DbOptions>();
+      await runWithConfig(context, options, async ({ config, out, err }) => {
+        const server = await ensureEmbeddedServer(config.home, err);
+        out(server.url);
+      });
+    });
+
+  db.command('reset')
+    .description('stop the embedded server and DELETE its data folder (needs --yes)')
+    .option('--yes', 'confirm: the embedded database and everything loaded into it is deleted')
+    .addHelpText('after', '\nExample:\n  $ sparkify db reset --yes && sparkify migrate')
+    .action(async (_options: DbOptions, command: Command) => {
+      const options = command.optsWithGlobals<DbOptions>();
+      await runWithConfig(context, options, async ({ config, out }) => {
+        const status = embeddedStatus(config.home);
+        if (!options.yes) {
+          throw new CliError(
+            `this deletes the embedded database in ${status.dataDir} (${formatSize(status.sizeBytes)}); run \`sparkify db reset --yes\` to confirm`,
+            ExitCode.cannotRun,
+            'CONFIRMATION_REQUIRED',
+          );
+        }
+        await resetEmbeddedServer(config.home);
+        out(`embedded PostgreSQL stopped and ${status.dataDir} deleted`);
+      });
+    });
+}
