@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliContext } from './context.js';
+import { registerCheckCommand } from './commands/check.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerDbCommand } from './commands/db.js';
 import { registerMigrateCommand } from './commands/migrate.js';
@@ -26,6 +27,7 @@ export function buildProgram(context: CliContext): Command {
   registerMigrateCommand(program, context);
   registerDbCommand(program, context);
   registerConfigCommand(program, context);
+  registerCheckCommand(program, context);
   program.addHelpText('after', PROGRAM_HELP);
   return program;
 }

@@ -22,7 +22,8 @@ function testcase(result: CheckResult): string {
     `name="${escapeXml(result.name)}" classname="sparkify.check.${escapeXml(result.table ?? 'custom')}" ` +
     `time="${seconds(result.durationMs)}"`;
   const sample = result.sample.map(formatSampleRow).join('\n');
-  const body = `${result.description}\n${result.failingRows} failing rows${sample ? `\n${sample}` : ''}`;
+  const rows = `${result.failingRows} failing row${result.failingRows === 1 ? '' : 's'}`;
+  const body = `${result.description}\n${rows}${sample ? `\n${sample}` : ''}`;
   switch (result.status) {
     case 'fail':
       return (
