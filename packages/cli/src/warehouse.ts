@@ -111,6 +111,8 @@ export async function openWarehouse(config: SparkifyConfig, context: CliContext)
     connection: target.connection,
     pool: { min: 0, max: 8 },
     acquireConnectionTimeout: CONNECT_TIMEOUT_MS + 5_000,
+    // knex logs connection failures itself, unredacted and with a stack; the CLI reports them as one line.
+    log: { warn: () => {}, error: () => {}, deprecate: () => {}, debug: () => {} },
   });
   try {
     await knex.raw('select 1');

@@ -90,7 +90,8 @@ export function buildConfig(merged: ConfigLayer, cwd: string): ResolvedConfig {
   if (typeof home?.value === 'string' && !isAbsolute(home.value)) values.set('home', { ...home, value: resolve(cwd, home.value) });
   const input: Record<string, unknown> = {};
   for (const [key, setting] of values) {
-    if (key.startsWith('redshift.') && !REDSHIFT_CONNECTION_KEYS.some((connectionKey) => values.has(connectionKey))) continue;
+    // TLS alone does not make a Redshift connection; any other Redshift value does, and then all are required.
+    if (key.startsWith('redshift.') && ![...REDSHIFT_CONNECTION_KEYS, 'redshift.port'].some((connectionKey) => values.has(connectionKey))) continue;
     setPath(input, key, setting.value);
   }
   const parsed = configSchema.safeParse(input);

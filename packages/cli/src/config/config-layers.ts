@@ -43,7 +43,7 @@ export function envLayer(env: NodeJS.ProcessEnv): ConfigLayer {
 
 /** The values of a classic dwh.cfg; such a file means the redshift target unless a flag or variable says otherwise. */
 export function iniLayer(ini: IniFile, fileLabel: string): ConfigLayer {
-  const layer: ConfigLayer = new Map([['target', { value: 'redshift', kind: 'file', from: `${fileLabel} (a dwh.cfg)` }]]);
+  const layer: ConfigLayer = new Map([['target', { value: 'redshift', kind: 'file', from: `${fileLabel} (a dwh.cfg means redshift)` }]]);
   for (const setting of settingKeys) {
     if (!setting.ini) continue;
     const [section, key] = setting.ini;

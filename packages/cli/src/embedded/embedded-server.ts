@@ -294,6 +294,13 @@ async function startLocked(paths: EmbeddedPaths, notice: Notice): Promise<Embedd
     writeEmbeddedState(paths, state);
     result = await pgCtlStart(paths, state.port, user);
   }
+  // After a crash the killed server's children can hold its shared memory for a moment; wait them out.
+  for (let attempt = 0; !result.ok && attempt < 20 && /shared memory block|already running/i.test(result.detail); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const leftover = readPostmasterPid(paths.dataDir);
+    if (leftover && !isLivePostgres(leftover.pid)) unlinkSync(`${paths.dataDir}/postmaster.pid`);
+    result = await pgCtlStart(paths, state.port, user);
+  }
   if (!result.ok) {
     throw new CliError(
       `the embedded PostgreSQL did not start (data ${paths.dataDir}, log ${paths.logFile}):\n${result.detail}`,
