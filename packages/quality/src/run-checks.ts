@@ -9,11 +9,38 @@ import { countSql, planCheckQueries, sampleSql } from './plan-check-queries.js';
 export interface RunChecksOptions {
   /** How many failing rows each result keeps (default 10). */
   sampleSize?: number;
+  /**
+   * How many queries run at once (default 4): the counting queries are independent, and a warehouse answers
+   * several faster than one after another.
+   */
+  concurrency?: number;
   /** The clock, for tests. */
   now?: () => Date;
 }
 
 type Row = Record<string, unknown>;
+interface Counted {
+  failingRows: number;
+  measure?: number | null;
+  durationMs: number;
+}
+interface CountError {
+  error: string;
+  durationMs: number;
+}
+
+/** Runs tasks with at most `limit` in flight. */
+async function runConcurrently(tasks: readonly (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const task = tasks[next];
+      next += 1;
+      await task?.();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+}
 
 /** pg returns COUNT/SUM as strings (BIGINT / NUMERIC); an aggregate over no rows is NULL. */
 function toNumber(value: unknown): number | null {
@@ -53,30 +80,32 @@ export async function runChecks(knex: Knex, checks: readonly Check[], options: R
     throw new QualityError('CONNECTION_FAILED', `cannot reach the warehouse: ${messageOf(error)}`, { cause: error });
   }
 
-  const counted = new Map<string, { failingRows: number; measure?: number | null; durationMs: number } | { error: string; durationMs: number }>();
+  const counted = new Map<string, Counted | CountError>();
   const plan = planCheckQueries(checks);
-  for (const scan of plan.scans) {
-    const scanBegan = performance.now();
-    try {
-      const [row = {}] = await rows(knex, scan.sql);
-      const durationMs = Math.round(performance.now() - scanBegan);
-      for (const { check, countColumn, measureColumn } of scan.checks) {
-        const entry: { failingRows: number; measure?: number | null; durationMs: number } = {
-          failingRows: toNumber(row[countColumn]) ?? 0,
-          durationMs,
-        };
-        if (measureColumn) entry.measure = toNumber(row[measureColumn]);
-        counted.set(check.name, entry);
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const countTasks: (() => Promise<void>)[] = [
+    ...plan.scans.map((scan) => async () => {
+      const scanBegan = performance.now();
+      try {
+        const [row = {}] = await rows(knex, scan.sql);
+        const durationMs = Math.round(performance.now() - scanBegan);
+        for (const { check, countColumn, measureColumn } of scan.checks) {
+          const entry: Counted = { failingRows: toNumber(row[countColumn]) ?? 0, durationMs };
+          if (measureColumn) entry.measure = toNumber(row[measureColumn]);
+          counted.set(check.name, entry);
+        }
+      } catch {
+        // One broken expression (a custom `where`) must not sink the table's other checks: count them one by one.
+        for (const { check } of scan.checks) counted.set(check.name, await countAlone(knex, check));
       }
-    } catch {
-      // One broken expression (a custom `where`) must not sink the table's other checks: count them one by one.
-      for (const { check } of scan.checks) counted.set(check.name, await countAlone(knex, check));
-    }
-  }
-  for (const { check } of plan.counts) counted.set(check.name, await countAlone(knex, check));
+    }),
+    ...plan.counts.map(({ check }) => async () => {
+      counted.set(check.name, await countAlone(knex, check));
+    }),
+  ];
+  await runConcurrently(countTasks, concurrency);
 
-  const results: CheckResult[] = [];
-  for (const check of checks) {
+  const results = checks.map((check): CheckResult => {
     const count = counted.get(check.name) ?? { error: 'not counted', durationMs: 0 };
     const result: CheckResult = {
       name: check.name,
@@ -92,23 +121,32 @@ export async function runChecks(knex: Knex, checks: readonly Check[], options: R
     if ('error' in count) {
       result.status = 'error';
       result.error = count.error;
-    } else {
-      result.failingRows = count.failingRows;
-      result.status = evaluateStatus(count.failingRows, check.severity, check.thresholds);
-      if (check.measure && count.measure !== undefined) result.measure = { label: check.measure.label, value: count.measure };
-      if (count.failingRows > 0) {
+      return result;
+    }
+    result.failingRows = count.failingRows;
+    result.status = evaluateStatus(count.failingRows, check.severity, check.thresholds);
+    if (check.measure && count.measure !== undefined) result.measure = { label: check.measure.label, value: count.measure };
+    return result;
+  });
+
+  // Only checks with failing rows are sampled, so a clean warehouse costs no second pass.
+  const sampleTasks = checks.flatMap((check, index) => {
+    const result = results[index];
+    if (!result || result.status === 'error' || result.failingRows === 0) return [];
+    return [
+      async () => {
         const sampleBegan = performance.now();
         try {
           result.sample = (await rows(knex, sampleSql(check, sampleSize))).map(plainRow);
         } catch (error) {
           result.status = 'error';
-          result.error = `counted ${count.failingRows} failing rows but could not sample them: ${messageOf(error)}`;
+          result.error = `counted ${result.failingRows} failing rows but could not sample them: ${messageOf(error)}`;
         }
         result.durationMs += Math.round(performance.now() - sampleBegan);
-      }
-    }
-    results.push(result);
-  }
+      },
+    ];
+  });
+  await runConcurrently(sampleTasks, concurrency);
 
   const finishedAt = now();
   return {
@@ -126,7 +164,7 @@ export async function runChecks(knex: Knex, checks: readonly Check[], options: R
   };
 }
 
-async function countAlone(knex: Knex, check: Check): Promise<{ failingRows: number; durationMs: number } | { error: string; durationMs: number }> {
+async function countAlone(knex: Knex, check: Check): Promise<Counted | CountError> {
   const began = performance.now();
   try {
     const [row = {}] = await rows(knex, countSql(check));

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { createTestDatabase, type TestDatabase } from '@sparkify/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type CheckReport, checkExitCode, defaultSuite, runChecks } from '../src/index.js';
+import { type CheckReport, checkExitCode, defaultSuite, planCheckQueries, runChecks } from '../src/index.js';
 import { eventsObjectKey, seedWarehouse } from './seed-warehouse.js';
 
 let db: TestDatabase;
@@ -40,6 +40,21 @@ describe('the default suite on a consistent load', () => {
     expect(resultOf(report, 'row_count_songplays').measure).toEqual({ label: 'rows', value: 3 });
     expect(resultOf(report, 'match_rate_songplays_song_id').measure?.value).toBeCloseTo(1 / 3);
     expect(checkExitCode(report)).toBe(0);
+  });
+
+  it('sends one query per table scan or standalone count, and samples nothing when nothing fails', async () => {
+    const sent: string[] = [];
+    const listener = (query: { sql: string }) => sent.push(query.sql);
+    db.knex.on('query', listener);
+    try {
+      await runChecks(db.knex, defaultSuite());
+    } finally {
+      db.knex.off('query', listener);
+    }
+    const plan = planCheckQueries(defaultSuite());
+    expect(sent).toHaveLength(1 + plan.scans.length + plan.counts.length);
+    expect(sent.filter((sql) => /\bLIMIT\b/.test(sql))).toEqual([]);
+    expect(sent.filter((sql) => /^SELECT CASE WHEN COUNT\(\*\) < 1 THEN 1 ELSE 0 END AS failing_0/.test(sql) && sql.endsWith('FROM "songplays"'))).toHaveLength(1);
   });
 });
 
