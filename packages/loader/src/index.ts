@@ -16,4 +16,8 @@ export {
   buildManifest,
   sqlLiteral,
 } from './staging/redshift-sql.js';
-export { planRedshiftStage, type RedshiftStageConfig, type RedshiftStagePlan } from './staging/stage-redshift.js';
+export {
+  planRedshiftStage,
+  type RedshiftStageConfig,
+  type RedshiftStagePlan,
+} from './staging/stage-redshift.js';

@@ -18,16 +18,18 @@ import { acquireLoadLock, type LockHolder, releaseLoadLock } from './ledger/load
 import { type LoadPlan, planLoad } from './plan-load.js';
 import { openSource, type SourceSpec } from './sources/open-source.js';
 import type { Source, SourceObject } from './sources/source.js';
-import { planRedshiftStage, type RedshiftStageConfig, type RedshiftStagePlan, stageToRedshift } from './staging/stage-redshift.js';
+import {
+  planRedshiftStage,
+  type RedshiftStageConfig,
+  type RedshiftStagePlan,
+  stageToRedshift,
+} from './staging/stage-redshift.js';
 import { stageToPostgres } from './staging/stage-postgres.js';
 import type { StageProgress, StageResult } from './staging/stage-result.js';
 import { runTransforms, type TransformCounts } from './transforms/run-transforms.js';
 
 /** Progress of a long load, for a terminal display. */
-export type LoadProgress =
-  | { stage: 'list'; objects: number }
-  | StageProgress
-  | { stage: 'transform' };
+export type LoadProgress = { stage: 'list'; objects: number } | StageProgress | { stage: 'transform' };
 
 export interface LoadOptions {
   knex: Knex;
@@ -86,7 +88,10 @@ const emptyTransform: TransformCounts = {
 
 const seconds = (start: number) => Math.round((performance.now() - start) / 10) / 100;
 
-async function listAll(source: Source, onProgress?: (progress: LoadProgress) => void): Promise<SourceObject[]> {
+async function listAll(
+  source: Source,
+  onProgress?: (progress: LoadProgress) => void,
+): Promise<SourceObject[]> {
   const objects: SourceObject[] = [];
   for (const dataset of datasets) {
     for await (const object of source.list(dataset)) {
@@ -98,10 +103,18 @@ async function listAll(source: Source, onProgress?: (progress: LoadProgress) => 
   return objects;
 }
 
-function describeRejects(rejects: readonly Reject[], total: number, maxErrors: number, runId: number): string {
+function describeRejects(
+  rejects: readonly Reject[],
+  total: number,
+  maxErrors: number,
+  runId: number,
+): string {
   const shown = rejects
     .slice(0, 5)
-    .map((reject) => `  ${reject.key} line ${reject.line}${reject.field ? ` ${reject.field}` : ''}: ${reject.reason}`);
+    .map(
+      (reject) =>
+        `  ${reject.key} line ${reject.line}${reject.field ? ` ${reject.field}` : ''}: ${reject.reason}`,
+    );
   const more = total > shown.length ? `\n  … and ${total - shown.length} more` : '';
   return (
     `${total} bad record${total === 1 ? '' : 's'} (limit: --max-errors ${maxErrors}); nothing reached the star schema.\n` +
@@ -135,10 +148,16 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     retries: 0,
   };
   if (options.dialect === 'redshift' && !options.redshift) {
-    throw new LoaderError('CONFIG_INVALID', 'The redshift target needs an IAM role ARN and a manifest location');
+    throw new LoaderError(
+      'CONFIG_INVALID',
+      'The redshift target needs an IAM role ARN and a manifest location',
+    );
   }
   if (!(await options.knex.schema.hasTable('etl_lock'))) {
-    throw new LoaderError('NOT_MIGRATED', 'The warehouse has no load ledger yet: run `sparkify migrate` first');
+    throw new LoaderError(
+      'NOT_MIGRATED',
+      'The warehouse has no load ledger yet: run `sparkify migrate` first',
+    );
   }
 
   if (options.dryRun) return dryRun(options, source, result);
@@ -183,7 +202,11 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     const knex = options.knex;
     let started = performance.now();
     const listed = await listAll(source, options.onProgress);
-    const plan = planLoad(listed, options.fullRefresh ? new Set() : await loadedVersions(knex), options.fullRefresh ?? false);
+    const plan = planLoad(
+      listed,
+      options.fullRefresh ? new Set() : await loadedVersions(knex),
+      options.fullRefresh ?? false,
+    );
     fillPlan(result, plan, listed);
     result.stages.list.seconds = totals.listSeconds = seconds(started);
     totals.filesPlanned = plan.toLoad.length;
@@ -191,7 +214,11 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
 
     if (plan.toLoad.length === 0 && !options.fullRefresh) {
       result.status = 'nothing-new';
-      await finishRun(knex, runId, { status: 'succeeded', finishedAt: now(), totals: { ...totals, recordsRead: 0 } });
+      await finishRun(knex, runId, {
+        status: 'succeeded',
+        finishedAt: now(),
+        totals: { ...totals, recordsRead: 0 },
+      });
       return;
     }
 
@@ -216,7 +243,13 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     if (staged.recordsRejected > maxErrors) {
       await recordRejects(knex, runId, staged.rejects);
       const message = describeRejects(staged.rejects, staged.recordsRejected, maxErrors, runId);
-      await finishRun(knex, runId, { status: 'failed', finishedAt: now(), totals, errorCode: 'BAD_RECORDS', errorMessage: message });
+      await finishRun(knex, runId, {
+        status: 'failed',
+        finishedAt: now(),
+        totals,
+        errorCode: 'BAD_RECORDS',
+        errorMessage: message,
+      });
       result.status = 'failed';
       result.error = { code: 'BAD_RECORDS', message };
       return;
@@ -279,12 +312,20 @@ function fillPlan(result: LoadResult, plan: LoadPlan, listed: readonly SourceObj
 
 async function dryRun(options: LoadOptions, source: Source, result: LoadResult): Promise<LoadResult> {
   const listed = await listAll(source, options.onProgress);
-  const plan = planLoad(listed, options.fullRefresh ? new Set() : await loadedVersions(options.knex), options.fullRefresh ?? false);
+  const plan = planLoad(
+    listed,
+    options.fullRefresh ? new Set() : await loadedVersions(options.knex),
+    options.fullRefresh ?? false,
+  );
   fillPlan(result, plan, listed);
   result.status = 'dry-run';
   result.dryRun = { toLoad: plan.toLoad, skipped: plan.skipped };
   if (options.dialect === 'redshift') {
-    result.dryRun.redshift = planRedshiftStage(plan.toLoad, { ...options.redshift!, maxErrors: options.maxErrors ?? 0 }, 'run-<id>');
+    result.dryRun.redshift = planRedshiftStage(
+      plan.toLoad,
+      { ...options.redshift!, maxErrors: options.maxErrors ?? 0 },
+      'run-<id>',
+    );
   }
   return result;
 }

@@ -15,7 +15,11 @@ export function versionKey(key: string, etag: string): string {
  * Decides which listed objects to read: those whose key + ETag is not in the ledger yet, or all of them on a
  * full refresh. Pure: listing and the ledger are read by the caller.
  */
-export function planLoad(listed: readonly SourceObject[], loaded: ReadonlySet<string>, fullRefresh: boolean): LoadPlan {
+export function planLoad(
+  listed: readonly SourceObject[],
+  loaded: ReadonlySet<string>,
+  fullRefresh: boolean,
+): LoadPlan {
   if (fullRefresh) return { toLoad: [...listed], skipped: [] };
   const plan: LoadPlan = { toLoad: [], skipped: [] };
   for (const object of listed) {

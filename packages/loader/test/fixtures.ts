@@ -69,12 +69,16 @@ export function writeFixture(files: FixtureFiles): string {
   return root;
 }
 
-export const ndjson = (records: readonly unknown[]) => records.map((record) => JSON.stringify(record)).join('\n');
+export const ndjson = (records: readonly unknown[]) =>
+  records.map((record) => JSON.stringify(record)).join('\n');
 export const gz = (text: string) => gzipSync(Buffer.from(text));
 
 let counter = 0;
 /** Runs load() on the postgres target with test defaults. */
-export function loadInto(knex: Knex, options: Partial<LoadOptions> & Pick<LoadOptions, 'source'>): Promise<LoadResult> {
+export function loadInto(
+  knex: Knex,
+  options: Partial<LoadOptions> & Pick<LoadOptions, 'source'>,
+): Promise<LoadResult> {
   counter += 1;
   return load({
     knex,
@@ -96,6 +100,75 @@ export async function starSnapshot(knex: Knex): Promise<Record<string, unknown[]
     time: 'SELECT * FROM time ORDER BY start_time',
   };
   const snapshot: Record<string, unknown[]> = {};
-  for (const [name, sql] of Object.entries(tables)) snapshot[name] = (await knex.raw<{ rows: unknown[] }>(sql)).rows;
+  for (const [name, sql] of Object.entries(tables))
+    snapshot[name] = (await knex.raw<{ rows: unknown[] }>(sql)).rows;
   return snapshot;
+}
+
+/**
+ * A small multi-day dataset built by rule (not the generator): users changing level, plays that match songs,
+ * plays that do not, logged-out visits. Returned as per-day and per-song files so tests can batch them.
+ */
+export function smallDataset(): { songFiles: FixtureFiles; dayFiles: Record<string, string> } {
+  const songFiles: FixtureFiles = {};
+  const songs = Array.from({ length: 6 }, (_, index) =>
+    song({
+      song_id: `SONG0000000000${index}`,
+      artist_id: `ARTIST0000000000${index % 3}`,
+      artist_name: `Artist ${index % 3}`,
+      artist_location: index % 2 ? 'Austin, TX' : '',
+      artist_latitude: index % 2 ? 30.2 : null,
+      artist_longitude: index % 2 ? -97.7 : null,
+      title: `Song ${index}`,
+      duration: 100 + index,
+    }),
+  );
+  songs.forEach((record, index) => {
+    songFiles[`song_data/A/${'ABC'[index % 3]}/X/TRX${index}.json`] = JSON.stringify(
+      record,
+      null,
+      index % 2 ? 2 : 0,
+    );
+  });
+  const dayFiles: Record<string, string> = {};
+  let session = 100;
+  for (let day = 1; day <= 3; day += 1) {
+    const lines: unknown[] = [];
+    const base = Date.UTC(2018, 10, day);
+    for (let user = 1; user <= 5; user += 1) {
+      session += 1;
+      const level = (user + day) % 2 ? 'paid' : 'free';
+      lines.push(
+        visit({
+          userId: '',
+          firstName: null,
+          lastName: null,
+          gender: null,
+          auth: 'Logged Out',
+          sessionId: session,
+          itemInSession: 0,
+          ts: base + user * 1000,
+        }),
+      );
+      for (let position = 1; position <= 4; position += 1) {
+        const index = (user + position + day) % 8;
+        const matches = index < 6;
+        lines.push(
+          play({
+            userId: String(user),
+            firstName: `User${user}`,
+            level,
+            sessionId: session,
+            itemInSession: position,
+            ts: base + user * 1000 + position * 60_000,
+            song: matches ? `Song ${index}` : `Unknown ${index}`,
+            artist: matches ? `Artist ${index % 3}` : 'Nobody',
+            length: matches ? 100 + index : 99,
+          }),
+        );
+      }
+    }
+    dayFiles[`log_data/2018/11/2018-11-0${day}-events.json`] = ndjson(lines);
+  }
+  return { songFiles, dayFiles };
 }

@@ -22,17 +22,68 @@ describe('the star schema rules', () => {
     root = writeFixture({
       'song_data/A/A/A/TRAAA1.json': JSON.stringify(song()),
       // Two songs with the same title, artist and duration: a play must not fan out to both.
-      'song_data/A/A/B/TRAAB1.json': JSON.stringify(song({ song_id: 'SONGDUP00000000B', artist_id: 'ARTIST00000000002', artist_name: 'Twin' , title: 'Twins', duration: 100 }), null, 2),
-      'song_data/A/A/B/TRAAB2.json': JSON.stringify(song({ song_id: 'SONGDUP00000000A', artist_id: 'ARTIST00000000002', artist_name: 'Twin', title: 'Twins', duration: 100 })),
+      'song_data/A/A/B/TRAAB1.json': JSON.stringify(
+        song({
+          song_id: 'SONGDUP00000000B',
+          artist_id: 'ARTIST00000000002',
+          artist_name: 'Twin',
+          title: 'Twins',
+          duration: 100,
+        }),
+        null,
+        2,
+      ),
+      'song_data/A/A/B/TRAAB2.json': JSON.stringify(
+        song({
+          song_id: 'SONGDUP00000000A',
+          artist_id: 'ARTIST00000000002',
+          artist_name: 'Twin',
+          title: 'Twins',
+          duration: 100,
+        }),
+      ),
       'log_data/2018/11/2018-11-01-events.json': ndjson([
-        visit({ userId: '', firstName: null, lastName: null, gender: null, auth: 'Logged Out', sessionId: 1, itemInSession: 0 }),
+        visit({
+          userId: '',
+          firstName: null,
+          lastName: null,
+          gender: null,
+          auth: 'Logged Out',
+          sessionId: 1,
+          itemInSession: 0,
+        }),
         play({ sessionId: 2, itemInSession: 0, userId: '10', level: 'free', ts: 1541030400000 }),
-        play({ sessionId: 2, itemInSession: 1, userId: '10', level: 'free', ts: 1541030500000, song: 'Twins', artist: 'Twin', length: 100 }),
-        play({ sessionId: 2, itemInSession: 2, userId: '10', level: 'free', ts: 1541030600000, song: 'Nope', artist: 'Nobody', length: 1 }),
+        play({
+          sessionId: 2,
+          itemInSession: 1,
+          userId: '10',
+          level: 'free',
+          ts: 1541030500000,
+          song: 'Twins',
+          artist: 'Twin',
+          length: 100,
+        }),
+        play({
+          sessionId: 2,
+          itemInSession: 2,
+          userId: '10',
+          level: 'free',
+          ts: 1541030600000,
+          song: 'Nope',
+          artist: 'Nobody',
+          length: 1,
+        }),
       ]),
       'log_data/2018/11/2018-11-02-events.json': ndjson([
         visit({ sessionId: 3, itemInSession: 0, userId: '10', level: 'paid', ts: 1541116800000 }),
-        play({ sessionId: 3, itemInSession: 1, userId: '11', level: 'paid', ts: 1541116900000, firstName: 'Bo' }),
+        play({
+          sessionId: 3,
+          itemInSession: 1,
+          userId: '11',
+          level: 'paid',
+          ts: 1541116900000,
+          firstName: 'Bo',
+        }),
       ]),
     });
     const result = await loadInto(db.knex, { source: { source: root } });
@@ -40,14 +91,34 @@ describe('the star schema rules', () => {
   });
 
   it('makes one songplay per NextSong event, matched without fan-out, unmatched plays NULL', async () => {
-    const plays = (await db.knex.raw(
-      'SELECT session_id, item_in_session, song_id, artist_id, user_id FROM songplays ORDER BY session_id, item_in_session',
-    )).rows;
+    const plays = (
+      await db.knex.raw(
+        'SELECT session_id, item_in_session, song_id, artist_id, user_id FROM songplays ORDER BY session_id, item_in_session',
+      )
+    ).rows;
     expect(plays).toEqual([
-      { session_id: 2, item_in_session: 0, song_id: 'SONG000000000001', artist_id: 'ARTIST00000000001', user_id: 10 },
-      { session_id: 2, item_in_session: 1, song_id: 'SONGDUP00000000A', artist_id: 'ARTIST00000000002', user_id: 10 },
+      {
+        session_id: 2,
+        item_in_session: 0,
+        song_id: 'SONG000000000001',
+        artist_id: 'ARTIST00000000001',
+        user_id: 10,
+      },
+      {
+        session_id: 2,
+        item_in_session: 1,
+        song_id: 'SONGDUP00000000A',
+        artist_id: 'ARTIST00000000002',
+        user_id: 10,
+      },
       { session_id: 2, item_in_session: 2, song_id: null, artist_id: null, user_id: 10 },
-      { session_id: 3, item_in_session: 1, song_id: 'SONG000000000001', artist_id: 'ARTIST00000000001', user_id: 11 },
+      {
+        session_id: 3,
+        item_in_session: 1,
+        song_id: 'SONG000000000001',
+        artist_id: 'ARTIST00000000001',
+        user_id: 11,
+      },
     ]);
   });
 
@@ -69,7 +140,8 @@ describe('the star schema rules', () => {
   it('accounts for every record in the ledger', async () => {
     const files = (await db.knex.raw('SELECT * FROM etl_files ORDER BY object_key')).rows;
     expect(files).toHaveLength(5);
-    for (const file of files) expect(Number(file.records_read)).toBe(Number(file.records_staged) + Number(file.records_rejected));
+    for (const file of files)
+      expect(Number(file.records_read)).toBe(Number(file.records_staged) + Number(file.records_rejected));
     const run = (await db.knex.raw('SELECT * FROM etl_runs')).rows[0];
     expect(run).toMatchObject({ status: 'succeeded', nextsong_staged: '4', songplays_added: '4' });
   });

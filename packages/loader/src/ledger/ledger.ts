@@ -56,7 +56,10 @@ export async function startRun(
     started_at: sqlTimestamp(run.startedAt),
     holder: run.holder,
   });
-  const row = await knex('etl_runs').where({ holder: run.holder, status: 'running' }).max({ id: 'run_id' }).first();
+  const row = await knex('etl_runs')
+    .where({ holder: run.holder, status: 'running' })
+    .max({ id: 'run_id' })
+    .first();
   return Number(row?.id);
 }
 
@@ -83,7 +86,13 @@ function totalsColumns(totals: RunTotals): Record<string, number | undefined> {
 export async function finishRun(
   knex: Knex,
   runId: number,
-  outcome: { status: 'succeeded' | 'failed'; finishedAt: Date; totals: RunTotals; errorCode?: string; errorMessage?: string },
+  outcome: {
+    status: 'succeeded' | 'failed';
+    finishedAt: Date;
+    totals: RunTotals;
+    errorCode?: string;
+    errorMessage?: string;
+  },
 ): Promise<void> {
   await knex('etl_runs')
     .where({ run_id: runId })
@@ -98,12 +107,14 @@ export async function finishRun(
 
 /** Marks runs left 'running' by a holder that died as failed, so the ledger tells what happened. */
 export async function abandonRuns(knex: Knex, holder: string, finishedAt: Date): Promise<number> {
-  return knex('etl_runs').where({ holder, status: 'running' }).update({
-    status: 'failed',
-    finished_at: sqlTimestamp(finishedAt),
-    error_code: 'ABANDONED',
-    error_message: 'the loading process died before finishing (its lock was recovered)',
-  });
+  return knex('etl_runs')
+    .where({ holder, status: 'running' })
+    .update({
+      status: 'failed',
+      finished_at: sqlTimestamp(finishedAt),
+      error_code: 'ABANDONED',
+      error_message: 'the loading process died before finishing (its lock was recovered)',
+    });
 }
 
 /** Every object version a successful load has read (key + ETag), for the incremental plan. */
@@ -135,7 +146,10 @@ export async function recordFiles(knex: Knex, runId: number, files: readonly Fil
 
 function truncateBytes(text: string, bytes: number): string {
   if (text.length * 3 <= bytes) return text;
-  return Buffer.from(text).subarray(0, bytes).toString('utf8').replace(/\uFFFD$/, '');
+  return Buffer.from(text)
+    .subarray(0, bytes)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
 }
 
 /** Records rejected records with their raw text (capped), so nothing is lost silently. */

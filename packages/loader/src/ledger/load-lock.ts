@@ -35,7 +35,12 @@ export async function readLoadLock(knex: Knex): Promise<LockState> {
   };
 }
 
-async function compareAndSet(knex: Knex, me: LockHolder, expectedHolder: string | null, now: Date): Promise<boolean> {
+async function compareAndSet(
+  knex: Knex,
+  me: LockHolder,
+  expectedHolder: string | null,
+  now: Date,
+): Promise<boolean> {
   const query = knex('etl_lock').where({ lock_id: 1 });
   if (expectedHolder === null) query.whereNull('holder');
   else query.where({ holder: expectedHolder });
@@ -83,12 +88,16 @@ export async function acquireLoadLock(
 
 /** Releases the lock if this holder still has it. */
 export async function releaseLoadLock(knex: Knex, me: LockHolder): Promise<void> {
-  await knex('etl_lock').where({ lock_id: 1, holder: me.holder }).update({ holder: null, host: null, pid: null, acquired_at: null, run_id: null });
+  await knex('etl_lock')
+    .where({ lock_id: 1, holder: me.holder })
+    .update({ holder: null, host: null, pid: null, acquired_at: null, run_id: null });
 }
 
 /** Frees the lock whoever holds it: for a holder on another machine that is known to be gone. */
 export async function breakLoadLock(knex: Knex): Promise<LockState> {
   const before = await readLoadLock(knex);
-  await knex('etl_lock').where({ lock_id: 1 }).update({ holder: null, host: null, pid: null, acquired_at: null, run_id: null });
+  await knex('etl_lock')
+    .where({ lock_id: 1 })
+    .update({ holder: null, host: null, pid: null, acquired_at: null, run_id: null });
   return before;
 }

@@ -9,7 +9,16 @@ describe('copyTextField', () => {
   });
 
   it('round-trips hostile strings', () => {
-    for (const text of ['tab\there', 'line\nbreak', 'back\\slash', '\\.', 'ünï©ødé 🎵', 'quote"\'', '\\N', '']) {
+    for (const text of [
+      'tab\there',
+      'line\nbreak',
+      'back\\slash',
+      '\\.',
+      'ünï©ødé 🎵',
+      'quote"\'',
+      '\\N',
+      '',
+    ]) {
       const field = copyTextField(text);
       expect(field).not.toMatch(/[\t\n]/);
       expect(parseCopyTextField(field)).toBe(text);

@@ -1,7 +1,13 @@
 /** Characters PostgreSQL's COPY text format gives a meaning to, plus NUL, which a text value cannot hold. */
 const NEEDS_ESCAPE = /[\\\n\r\t\0]/;
 const ESCAPES = /[\\\n\r\t\0]/g;
-const ESCAPED: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\0': '\uFFFD' };
+const ESCAPED: Record<string, string> = {
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\0': '\uFFFD',
+};
 
 /**
  * Encodes one value as a field of PostgreSQL's COPY text format: NULL as \N, backslash, newline, carriage

@@ -26,7 +26,9 @@ function columnsOf(dataset: Dataset): SourceColumn[] {
 
 /** The staging columns a COPY fills, in order: every catalog column with a JSON key. */
 export function copyColumns(dataset: Dataset): string[] {
-  return stagingTable[dataset].columns.filter((column) => column.jsonKey !== undefined).map((column) => column.name);
+  return stagingTable[dataset].columns
+    .filter((column) => column.jsonKey !== undefined)
+    .map((column) => column.name);
 }
 
 /**
@@ -53,7 +55,10 @@ export function encodeRecord(dataset: Dataset, text: string): EncodedRecord {
       const bytes = Buffer.byteLength(value);
       if (bytes > column.maxBytes) {
         return {
-          problem: { field: `/${column.key}`, reason: `is ${bytes} bytes; the column holds ${column.maxBytes} bytes` },
+          problem: {
+            field: `/${column.key}`,
+            reason: `is ${bytes} bytes; the column holds ${column.maxBytes} bytes`,
+          },
         };
       }
     }

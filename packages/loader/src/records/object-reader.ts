@@ -1,6 +1,11 @@
 import type { Dataset } from '../dataset.js';
 import { encodeRecord } from './encode-record.js';
-import { jsonValuesSplitter, ndjsonSplitter, type RawRecord, type RecordSplitter } from './record-splitter.js';
+import {
+  jsonValuesSplitter,
+  ndjsonSplitter,
+  type RawRecord,
+  type RecordSplitter,
+} from './record-splitter.js';
 
 /** A record that could not be staged: where it is, which field, why, and its raw text. */
 export interface RecordProblem {
@@ -85,7 +90,12 @@ export class ObjectReader {
   private reject(line: number, problem: { field: string | null; reason: string }, raw: string): void {
     this.counts.rejected += 1;
     if (this.problems.length < this.keepProblems) {
-      this.problems.push({ line, field: problem.field, reason: problem.reason, raw: raw.slice(0, RAW_TEXT_LIMIT) });
+      this.problems.push({
+        line,
+        field: problem.field,
+        reason: problem.reason,
+        raw: raw.slice(0, RAW_TEXT_LIMIT),
+      });
     }
   }
 }

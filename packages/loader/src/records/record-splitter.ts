@@ -4,7 +4,8 @@ import { isUtf8 } from 'node:buffer';
 export const MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
 /** A piece of source text that should hold one JSON value, or the reason it cannot. */
-export type RawRecord = { line: number; text: string; problem?: undefined } | { line: number; text: string; problem: string };
+export type RawRecord =
+  { line: number; text: string; problem?: undefined } | { line: number; text: string; problem: string };
 
 export type RecordSink = (record: RawRecord) => void;
 
@@ -42,7 +43,11 @@ export function ndjsonSplitter(): RecordSplitter {
 
   const emit = (bytes: Buffer, sink: RecordSink) => {
     if (tooLarge) {
-      sink({ line, text: '', problem: `the line is over ${MAX_RECORD_BYTES / 1024 / 1024} MB (Redshift refuses records over 4 MB)` });
+      sink({
+        line,
+        text: '',
+        problem: `the line is over ${MAX_RECORD_BYTES / 1024 / 1024} MB (Redshift refuses records over 4 MB)`,
+      });
     } else {
       const record = decodeLine(bytes, line);
       if (record.problem || !isBlank(record.text)) sink(record);
@@ -79,7 +84,8 @@ export function ndjsonSplitter(): RecordSplitter {
       }
     },
     end(sink) {
-      if (pendingBytes > 0 || tooLarge) emit(tooLarge ? Buffer.alloc(0) : Buffer.concat(pending, pendingBytes), sink);
+      if (pendingBytes > 0 || tooLarge)
+        emit(tooLarge ? Buffer.alloc(0) : Buffer.concat(pending, pendingBytes), sink);
     },
   };
 }

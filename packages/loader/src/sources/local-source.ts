@@ -49,14 +49,22 @@ export function localSource(folders: Record<Dataset, string>, root: string): Sou
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') {
-          throw new LoaderError('OBJECT_UNREADABLE', `${object.key} was listed but is gone (deleted during the load?)`, {
-            cause: error,
-          });
+          throw new LoaderError(
+            'OBJECT_UNREADABLE',
+            `${object.key} was listed but is gone (deleted during the load?)`,
+            {
+              cause: error,
+            },
+          );
         }
         if (typeof code === 'string' && code.startsWith('Z_')) {
-          throw new LoaderError('OBJECT_UNREADABLE', `${object.key} is not valid gzip: ${(error as Error).message}`, {
-            cause: error,
-          });
+          throw new LoaderError(
+            'OBJECT_UNREADABLE',
+            `${object.key} is not valid gzip: ${(error as Error).message}`,
+            {
+              cause: error,
+            },
+          );
         }
         throw error;
       }

@@ -1,7 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  type S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { type Dataset, isDataKey } from '../dataset.js';
 import { LoaderError } from '../errors.js';
 import { parseS3Url, type S3Location } from './s3-location.js';
@@ -25,16 +30,26 @@ function explainS3Error(error: unknown, where: string): Error {
   if (error instanceof LoaderError) return error;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const name = (error as { name?: string }).name ?? '';
-  if (name === 'NoSuchBucket') return new LoaderError('SOURCE_NOT_FOUND', `${where}: the bucket does not exist`, { cause: error });
+  if (name === 'NoSuchBucket')
+    return new LoaderError('SOURCE_NOT_FOUND', `${where}: the bucket does not exist`, { cause: error });
   if (name === 'NoSuchKey' || status === 404) {
-    return new LoaderError('OBJECT_UNREADABLE', `${where} was listed but is gone (deleted during the load?)`, { cause: error });
+    return new LoaderError(
+      'OBJECT_UNREADABLE',
+      `${where} was listed but is gone (deleted during the load?)`,
+      { cause: error },
+    );
   }
   if (name === 'AccessDenied' || status === 403) {
-    return new LoaderError('SOURCE_ACCESS_DENIED', `${where}: access denied (check the credentials and the bucket policy)`, {
-      cause: error,
-    });
+    return new LoaderError(
+      'SOURCE_ACCESS_DENIED',
+      `${where}: access denied (check the credentials and the bucket policy)`,
+      {
+        cause: error,
+      },
+    );
   }
-  const detail = error instanceof S3ServiceException ? `${name} (HTTP ${status ?? '?'})` : (error as Error).message;
+  const detail =
+    error instanceof S3ServiceException ? `${name} (HTTP ${status ?? '?'})` : (error as Error).message;
   return new LoaderError('SOURCE_READ_FAILED', `${where}: ${detail}`, { cause: error });
 }
 
@@ -62,7 +77,11 @@ export function s3Source(options: S3SourceOptions): Source {
         let page;
         try {
           page = await client.send(
-            new ListObjectsV2Command({ Bucket: location.bucket, Prefix: location.prefix, ContinuationToken: token }),
+            new ListObjectsV2Command({
+              Bucket: location.bucket,
+              Prefix: location.prefix,
+              ContinuationToken: token,
+            }),
           );
         } catch (error) {
           throw explainS3Error(error, `listing ${s3Url(location, location.prefix)}`);
@@ -92,9 +111,13 @@ export function s3Source(options: S3SourceOptions): Source {
         for await (const chunk of gunzip) yield chunk as Buffer;
       } catch (error) {
         if (error instanceof LoaderError) throw error;
-        throw new LoaderError('OBJECT_UNREADABLE', `${object.key} is not valid gzip: ${(error as Error).message}`, {
-          cause: error,
-        });
+        throw new LoaderError(
+          'OBJECT_UNREADABLE',
+          `${object.key} is not valid gzip: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
       }
     },
   };
@@ -122,9 +145,13 @@ export function s3Source(options: S3SourceOptions): Source {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
         const name = (error as { name?: string }).name;
         if (status === 412 || name === 'PreconditionFailed') {
-          throw new LoaderError('OBJECT_UNREADABLE', `${object.key} changed while it was being read; run the load again`, {
-            cause: error,
-          });
+          throw new LoaderError(
+            'OBJECT_UNREADABLE',
+            `${object.key} changed while it was being read; run the load again`,
+            {
+              cause: error,
+            },
+          );
         }
         const permanent = status !== undefined && status < 500 && status !== 429;
         if (permanent || attempt >= readAttempts) throw explainS3Error(error, object.key);

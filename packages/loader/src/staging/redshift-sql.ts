@@ -12,7 +12,10 @@ import type { SourceObject } from '../sources/source.js';
 export function sqlLiteral(value: string): string {
   // eslint-disable-next-line no-control-regex
   if (/[\\\u0000-\u001f\u007f]/.test(value)) {
-    throw new LoaderError('CONFIG_INVALID', `refusing to put ${JSON.stringify(value)} in SQL: backslash or control character`);
+    throw new LoaderError(
+      'CONFIG_INVALID',
+      `refusing to put ${JSON.stringify(value)} in SQL: backslash or control character`,
+    );
   }
   return `'${value.replace(/'/g, "''")}'`;
 }
@@ -47,7 +50,10 @@ const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 /** The COPY for one dataset and one manifest, with every literal validated and quoted; no bind parameters. */
 export function buildCopyStatement(options: CopyStatementOptions): string {
   if (!ARN.test(options.iamRoleArn)) {
-    throw new LoaderError('CONFIG_INVALID', 'iamRoleArn: expected an IAM role ARN like arn:aws:iam::123456789012:role/name');
+    throw new LoaderError(
+      'CONFIG_INVALID',
+      'iamRoleArn: expected an IAM role ARN like arn:aws:iam::123456789012:role/name',
+    );
   }
   if (options.region !== undefined && !REGION.test(options.region)) {
     throw new LoaderError('CONFIG_INVALID', 'region: expected an AWS region like us-west-2');

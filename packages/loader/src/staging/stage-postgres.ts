@@ -5,7 +5,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { type Dataset, datasets, stagingTable } from '../dataset.js';
 import { LoaderError } from '../errors.js';
-import type { FileOutcome, Reject } from '../ledger/ledger.js';
+import type { FileOutcome } from '../ledger/ledger.js';
 import { copyColumns } from '../records/encode-record.js';
 import { ObjectReader } from '../records/object-reader.js';
 import type { Source, SourceObject } from '../sources/source.js';
@@ -37,7 +37,14 @@ export async function stageToPostgres(
   objects: readonly SourceObject[],
   options: StagePostgresOptions = {},
 ): Promise<StageResult> {
-  const result: StageResult = { files: [], rejects: [], recordsRead: 0, recordsStaged: 0, recordsRejected: 0, bytesRead: 0 };
+  const result: StageResult = {
+    files: [],
+    rejects: [],
+    recordsRead: 0,
+    recordsStaged: 0,
+    recordsRejected: 0,
+    bytesRead: 0,
+  };
   const keepRejects = options.keepRejects ?? 10_000;
   let objectsDone = 0;
   const report = () =>
@@ -90,11 +97,17 @@ export async function stageToPostgres(
     try {
       await copyDone;
     } catch (error) {
-      throw new LoaderError('COPY_FAILED', `COPY into ${table} failed: ${(error as Error).message}`, { cause: error });
+      throw new LoaderError('COPY_FAILED', `COPY into ${table} failed: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 
-  async function readObject(copy: NodeJS.WritableStream & { writableNeedDrain: boolean }, dataset: Dataset, object: SourceObject) {
+  async function readObject(
+    copy: NodeJS.WritableStream & { writableNeedDrain: boolean },
+    dataset: Dataset,
+    object: SourceObject,
+  ) {
     const reader = new ObjectReader(dataset, (rows) => copy.write(rows));
     try {
       for await (const chunk of source.read(object)) {
@@ -119,6 +132,12 @@ export async function stageToPostgres(
       if (result.rejects.length >= keepRejects) break;
       result.rejects.push({ ...problem, dataset, key: object.key });
     }
-    return { dataset, key: object.key, etag: object.etag, size: object.size, ...counts } satisfies FileOutcome;
+    return {
+      dataset,
+      key: object.key,
+      etag: object.etag,
+      size: object.size,
+      ...counts,
+    } satisfies FileOutcome;
   }
 }

@@ -74,7 +74,9 @@ export function planRedshiftStage(
   }
   for (const dataset of datasets) {
     for (const gzip of [false, true]) {
-      const group = objects.filter((object) => object.dataset === dataset && object.key.endsWith('.gz') === gzip);
+      const group = objects.filter(
+        (object) => object.dataset === dataset && object.key.endsWith('.gz') === gzip,
+      );
       if (group.length === 0) continue;
       const manifestUrl = `${base}/${dataset}${gzip ? '-gzip' : ''}.manifest`;
       uploads.push({ url: manifestUrl, body: buildManifest(group) });
@@ -107,7 +109,13 @@ async function validateSample(source: Source, sample: readonly SourceObject[]): 
       if (!(error instanceof LoaderError && error.code === 'OBJECT_UNREADABLE')) throw error;
       reader.problems.push({ line: 0, field: null, reason: error.message, raw: '' });
     }
-    rejects.push(...reader.problems.map((problem: RecordProblem) => ({ ...problem, dataset: object.dataset, key: object.key })));
+    rejects.push(
+      ...reader.problems.map((problem: RecordProblem) => ({
+        ...problem,
+        dataset: object.dataset,
+        key: object.key,
+      })),
+    );
   }
   return rejects;
 }
@@ -139,9 +147,18 @@ export async function stageToRedshift(
   }
   for (const upload of plan.uploads) {
     const { bucket, prefix: key } = parseS3Url(upload.url, { folder: false });
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: upload.body, ContentType: 'application/json' }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: upload.body, ContentType: 'application/json' }),
+    );
   }
-  const result: StageResult = { files: [], rejects: [], recordsRead: 0, recordsStaged: 0, recordsRejected: 0, bytesRead: 0 };
+  const result: StageResult = {
+    files: [],
+    rejects: [],
+    recordsRead: 0,
+    recordsStaged: 0,
+    recordsRejected: 0,
+    bytesRead: 0,
+  };
   const byKey = new Map(objects.map((object) => [object.key, { object, lines: 0, errors: 0 }]));
   const connection = await knex.client.acquireConnection();
   try {
@@ -149,7 +166,8 @@ export async function stageToRedshift(
       await connection.query(statement.sql);
       if (!statement.sql.startsWith('COPY')) continue;
       const loaded = Number((await connection.query(lastCopyCountSql)).rows[0]?.loaded ?? 0);
-      const errors = (await connection.query(config.serverless ? serverlessLoadErrorsSql : loadErrorsSql)).rows as {
+      const errors = (await connection.query(config.serverless ? serverlessLoadErrorsSql : loadErrorsSql))
+        .rows as {
         object_key: string;
         line_number: number;
         field: string | null;
@@ -157,7 +175,10 @@ export async function stageToRedshift(
         raw: string;
       }[];
       if (!config.serverless) {
-        for (const row of (await connection.query(loadCommitsSql)).rows as { object_key: string; lines: number }[]) {
+        for (const row of (await connection.query(loadCommitsSql)).rows as {
+          object_key: string;
+          lines: number;
+        }[]) {
           const entry = byKey.get(row.object_key);
           if (entry) entry.lines += Number(row.lines);
         }
@@ -176,10 +197,18 @@ export async function stageToRedshift(
       }
       result.recordsStaged += loaded;
       result.recordsRejected += errors.length;
-      onProgress?.({ stage: 'stage', objectsDone: objects.length, objectsTotal: objects.length, records: loaded, bytes: 0 });
+      onProgress?.({
+        stage: 'stage',
+        objectsDone: objects.length,
+        objectsTotal: objects.length,
+        records: loaded,
+        bytes: 0,
+      });
     }
   } catch (error) {
-    throw new LoaderError('COPY_FAILED', `Redshift COPY failed: ${(error as Error).message}`, { cause: error });
+    throw new LoaderError('COPY_FAILED', `Redshift COPY failed: ${(error as Error).message}`, {
+      cause: error,
+    });
   } finally {
     await knex.client.releaseConnection(connection);
   }
@@ -187,7 +216,15 @@ export async function stageToRedshift(
   result.files = [...byKey.values()].map(({ object, lines, errors }): FileOutcome => {
     // Song objects hold one record; an NDJSON log holds one per line (STL_LOAD_COMMITS counts lines).
     const read = object.dataset === 'songs' ? Math.max(1, errors) : Math.max(lines, errors);
-    return { dataset: object.dataset, key: object.key, etag: object.etag, size: object.size, read, staged: read - errors, rejected: errors };
+    return {
+      dataset: object.dataset,
+      key: object.key,
+      etag: object.etag,
+      size: object.size,
+      read,
+      staged: read - errors,
+      rejected: errors,
+    };
   });
   return result;
 }

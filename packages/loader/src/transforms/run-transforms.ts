@@ -29,7 +29,10 @@ async function run(trx: Knex.Transaction, statement: string): Promise<number> {
  * Moves the staged records into the star schema inside the caller's transaction (the same one that writes the
  * ledger rows), in dependency order: songs and artists, then play keys, songplays and time, then users.
  */
-export async function runTransforms(trx: Knex.Transaction, options: TransformOptions): Promise<TransformCounts> {
+export async function runTransforms(
+  trx: Knex.Transaction,
+  options: TransformOptions,
+): Promise<TransformCounts> {
   const counts: TransformCounts = {
     nextsongStaged: 0,
     songsAdded: 0,

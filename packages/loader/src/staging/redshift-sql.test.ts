@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { stagingEvents } from '@sparkify/schema';
+import type { SourceObject } from '../sources/source.js';
+import { buildCopyStatement, buildEventsJsonPaths, buildManifest, sqlLiteral } from './redshift-sql.js';
+import { planRedshiftStage } from './stage-redshift.js';
+
+const role = 'arn:aws:iam::123456789012:role/dwhRole';
+const object = (key: string, dataset: 'songs' | 'events' = 'events'): SourceObject => ({
+  dataset,
+  key,
+  etag: 'e',
+  size: 1,
+});
+
+describe('sqlLiteral', () => {
+  it('doubles quotes and refuses backslashes and control characters', () => {
+    expect(sqlLiteral("s3://b/it's")).toBe("'s3://b/it''s'");
+    expect(() => sqlLiteral('a\\b')).toThrow(/backslash or control character/);
+    expect(() => sqlLiteral('a\nb')).toThrow(/backslash or control character/);
+  });
+});
+
+describe('the Redshift COPY', () => {
+  it('reads events through a manifest and the generated JSONPaths, with every option the issue lists', () => {
+    const sql = buildCopyStatement({
+      dataset: 'events',
+      manifestUrl: 's3://my-bucket/manifests/run-7/events.manifest',
+      jsonPathsUrl: 's3://my-bucket/manifests/run-7/events.jsonpaths.json',
+      iamRoleArn: role,
+      region: 'us-west-2',
+      maxErrors: 0,
+      gzip: false,
+    });
+    expect(sql).toBe(
+      [
+        'COPY staging_events (artist, auth, first_name, gender, item_in_session, last_name, length, level, location, method, page, registration, session_id, song, status, ts, user_agent, user_id)',
+        "FROM 's3://my-bucket/manifests/run-7/events.manifest'",
+        "IAM_ROLE 'arn:aws:iam::123456789012:role/dwhRole'",
+        "FORMAT AS JSON 's3://my-bucket/manifests/run-7/events.jsonpaths.json'",
+        'MANIFEST',
+        "REGION 'us-west-2'",
+        "TIMEFORMAT 'epochmillisecs'",
+        'COMPUPDATE OFF',
+        'STATUPDATE OFF',
+        'MAXERROR 0',
+      ].join('\n'),
+    );
+    expect(sql).not.toMatch(/\$\d/);
+  });
+
+  it("reads songs with JSON 'auto' and gzip objects with GZIP", () => {
+    const sql = buildCopyStatement({
+      dataset: 'songs',
+      manifestUrl: 's3://my-bucket/m/songs-gzip.manifest',
+      iamRoleArn: role,
+      maxErrors: 10,
+      gzip: true,
+    });
+    expect(sql).toContain("FORMAT AS JSON 'auto'");
+    expect(sql).toContain('GZIP');
+    expect(sql).toContain('MAXERROR 10');
+    expect(sql).not.toContain('REGION');
+  });
+
+  it('validates the role ARN and region before they reach SQL', () => {
+    const base = {
+      dataset: 'songs' as const,
+      manifestUrl: 's3://my-bucket/m.manifest',
+      maxErrors: 0,
+      gzip: false,
+    };
+    expect(() =>
+      buildCopyStatement({ ...base, iamRoleArn: "arn:aws:iam::1:role/x' ; DROP TABLE users; --" }),
+    ).toThrow(/IAM role ARN/);
+    expect(() => buildCopyStatement({ ...base, iamRoleArn: role, region: "us-west-2'; --" })).toThrow(
+      /region/,
+    );
+  });
+
+  it('maps the JSONPaths one to one onto the COPY columns, from the catalog', () => {
+    const paths = JSON.parse(buildEventsJsonPaths()) as { jsonpaths: string[] };
+    const columns = stagingEvents.columns.filter((column) => column.jsonKey);
+    expect(paths.jsonpaths).toHaveLength(18);
+    expect(paths.jsonpaths).toEqual(columns.map((column) => `$['${column.jsonKey}']`));
+    expect(paths.jsonpaths[2]).toBe("$['firstName']");
+  });
+});
+
+describe('the manifest and the plan', () => {
+  const hostile = [
+    object("s3://data-bucket/log_data/2018/11/it's-a-quote.json"),
+    object('s3://data-bucket/log_data/2018/11/semi;colon\\back"slash-ünï.json'),
+    object('s3://data-bucket/song_data/A/B/C/TRX.json.gz', 'songs'),
+  ];
+
+  it('lists exactly the planned objects, mandatory, with keys as data (never SQL)', () => {
+    const manifest = JSON.parse(buildManifest(hostile)) as { entries: { url: string; mandatory: boolean }[] };
+    expect(manifest.entries).toEqual(hostile.map((o) => ({ url: o.key, mandatory: true })));
+  });
+
+  it('keeps hostile keys out of the SQL: statements name only the tool-made manifest URLs', () => {
+    const plan = planRedshiftStage(
+      hostile,
+      {
+        iamRoleArn: role,
+        region: 'us-west-2',
+        manifestPrefix: 's3://my-bucket/manifests',
+        maxErrors: 0,
+        sample: 2,
+      },
+      'run-12',
+    );
+    expect(plan.uploads.map((upload) => upload.url)).toEqual([
+      's3://my-bucket/manifests/run-12/events.jsonpaths.json',
+      's3://my-bucket/manifests/run-12/songs-gzip.manifest',
+      's3://my-bucket/manifests/run-12/events.manifest',
+    ]);
+    const sql = plan.statements.map((statement) => statement.sql).join(';\n');
+    expect(sql).toContain('TRUNCATE staging_events');
+    expect(sql).not.toContain("it's");
+    expect(sql).not.toContain('semi;colon');
+    expect(plan.statements.filter((statement) => statement.sql.startsWith('COPY'))).toHaveLength(2);
+    expect(sql).toMatch(/COPY staging_songs[\s\S]*GZIP/);
+    expect(plan.sample.map((o) => o.key)).toEqual([hostile[2]!.key, hostile[0]!.key, hostile[1]!.key]);
+  });
+});
