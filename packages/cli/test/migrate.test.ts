@@ -118,6 +118,42 @@ describe('sparkify migrate --dry-run', () => {
   });
 });
 
+describe('the redshift target', () => {
+  function redshiftEnv(serverUrl: string): Record<string, string> {
+    const url = new URL(serverUrl);
+    return {
+      SPARKIFY_TARGET: 'redshift',
+      REDSHIFT_HOST: url.hostname,
+      REDSHIFT_PORT: url.port,
+      REDSHIFT_DATABASE: 'postgres',
+      REDSHIFT_USER: decodeURIComponent(url.username),
+      REDSHIFT_PASSWORD: decodeURIComponent(url.password),
+    };
+  }
+
+  it('uses TLS by default: a server without TLS is refused with a clear message, exit 2', async () => {
+    const env = redshiftEnv(inject('pgUrl'));
+    const run = await runSparkify(['migrate', 'status'], { env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`cannot connect to 127.0.0.1:${env.REDSHIFT_PORT}`);
+    expect(run.stderr).toContain('does not accept TLS');
+    expect(run.stderr).not.toContain(env.REDSHIFT_PASSWORD);
+  });
+
+  it('connects without TLS only when told to (--tls off)', async () => {
+    const run = await runSparkify(['--tls', 'off', 'migrate', 'status', '--json'], { env: redshiftEnv(inject('pgUrl')) });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toMatchObject({ dialect: 'redshift' });
+  });
+
+  it('--dry-run never connects, even to a configured cluster that does not answer', async () => {
+    const env = { ...redshiftEnv('postgres://u:some-password@127.0.0.1:9/x'), REDSHIFT_DATABASE: 'dev' };
+    const run = await runSparkify(['migrate', '--dry-run'], { env });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('DISTSTYLE ALL');
+  });
+});
+
 describe('usage errors', () => {
   it('an unknown option exits 2 with commander\'s message', async () => {
     const run = await runSparkify(['migrate', '--frobnicate']);

@@ -35,7 +35,8 @@ Examples:
 
   db.command('status')
     .description('running or stopped, port, PostgreSQL version, data folder and its size')
-    .option('--json', 'print as JSON')
+    .option('--json', 'print as JSON: {state, port, pid, version, dataDir, sizeBytes}')
+    .addHelpText('after', '\nExamples:\n  $ sparkify db status\n  $ SPARKIFY_HOME=/tmp/other sparkify db status --json')
     .action(async (_options: DbOptions, command: Command) => {
       const options = command.optsWithGlobals<DbOptions>();
       await runWithConfig(context, options, async ({ config, out }) => {
@@ -53,7 +54,8 @@ Examples:
 
   db.command('start')
     .description('start the embedded server (or find it already running)')
-    .option('--json', 'print as JSON')
+    .option('--json', 'print as JSON: {started, port, pid, version, dataDir}')
+    .addHelpText('after', '\nExample:\n  $ sparkify db start   # other commands start it on demand too')
     .action(async (_options: DbOptions, command: Command) => {
       const options = command.optsWithGlobals<DbOptions>();
       await runWithConfig(context, options, async ({ config, out, err }) => {
@@ -66,6 +68,7 @@ Examples:
 
   db.command('stop')
     .description('stop the embedded server (data is kept)')
+    .addHelpText('after', '\nExample:\n  $ sparkify db stop')
     .action(async (_options: DbOptions, command: Command) => {
       const options = command.optsWithGlobals<DbOptions>();
       await runWithConfig(context, options, async ({ config, out }) => {
