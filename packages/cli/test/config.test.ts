@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { runSparkify, tempFolder } from './run-sparkify.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeTempFolders, runSparkify, tempFolder } from './run-sparkify.js';
 
 const DWH_CFG = `; a classic dwh.cfg, as the Python project ships it
 [CLUSTER]
@@ -24,6 +24,8 @@ SONG_DATA='s3://udacity-dend/song_data'
 KEY=AKIAEXAMPLEKEYID
 SECRET=CanaryCfgAwsSecret
 `;
+
+afterAll(removeTempFolders);
 
 interface ConfigJson {
   config: Record<string, unknown> & { redshift?: Record<string, unknown>; s3?: Record<string, unknown> };

@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@sparkify/testkit';
 import { migrations } from '@sparkify/schema';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runSparkify, tempFolder } from './run-sparkify.js';
+import { removeTempFolders, runSparkify, tempFolder } from './run-sparkify.js';
 
 interface StatusJson {
   dialect: string;
@@ -12,6 +12,8 @@ interface StatusJson {
 }
 
 const names = migrations.map((migration) => migration.name);
+
+afterAll(removeTempFolders);
 
 describe('sparkify migrate against DATABASE_URL', () => {
   let db: TestDatabase;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,11 +13,19 @@ export interface CliRun {
   stderr: string;
 }
 
-/** A temporary folder (cwd or SPARKIFY_HOME) that the postgres OS user may enter. */
+const created: string[] = [];
+
+/** A temporary folder (cwd or SPARKIFY_HOME) that the postgres OS user may enter; see removeTempFolders. */
 export function tempFolder(prefix: string): string {
   const folder = mkdtempSync(join(tmpdir(), prefix));
   chmodSync(folder, 0o755);
+  created.push(folder);
   return folder;
+}
+
+/** Deletes every folder tempFolder made in this test file (call in afterAll). */
+export function removeTempFolders(): void {
+  for (const folder of created.splice(0)) rmSync(folder, { recursive: true, force: true });
 }
 
 /**
