@@ -3,6 +3,8 @@ import type { CliContext } from './context.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerDbCommand } from './commands/db.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerLoadCommand } from './commands/load.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 
 /**
@@ -26,7 +28,9 @@ export function buildProgram(context: CliContext): Command {
   // registrations (one line per command):
   registerMigrateCommand(program, context);
   registerDbCommand(program, context);
+  registerLoadCommand(program, context);
   registerConfigCommand(program, context);
+  registerDemoCommand(program, context);
   registerCheckCommand(program, context);
   program.addHelpText('after', PROGRAM_HELP);
   return program;

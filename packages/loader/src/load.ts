@@ -32,7 +32,8 @@ import { runTransforms, type TransformCounts } from './transforms/run-transforms
 export type LoadProgress = { stage: 'list'; objects: number } | StageProgress | { stage: 'transform' };
 
 export interface LoadOptions {
-  knex: Knex;
+  /** The warehouse; a dry run may go without one (then the ledger is not consulted and every object is new). */
+  knex?: Knex;
   dialect: Dialect;
   source: SourceSpec;
   /** Needed for S3 sources and for the redshift target (manifests). */
@@ -153,7 +154,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
       'The redshift target needs an IAM role ARN and a manifest location',
     );
   }
-  if (!(await options.knex.schema.hasTable('etl_lock'))) {
+  if (options.knex && !(await options.knex.schema.hasTable('etl_lock'))) {
     throw new LoaderError(
       'NOT_MIGRATED',
       'The warehouse has no load ledger yet: run `sparkify migrate` first',
@@ -161,19 +162,21 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   }
 
   if (options.dryRun) return dryRun(options, source, result);
+  if (!options.knex) throw new LoaderError('CONFIG_INVALID', 'A load needs a warehouse connection');
+  const knex = options.knex;
 
-  const lock = await acquireLoadLock(options.knex, options.holder, {
+  const lock = await acquireLoadLock(knex, options.holder, {
     waitMs: options.waitMs ?? 0,
     isProcessAlive: options.isProcessAlive,
     now,
   });
   if (lock.recoveredFrom) {
-    await abandonRuns(options.knex, lock.recoveredFrom, now());
+    await abandonRuns(knex, lock.recoveredFrom, now());
     options.onNotice?.(`recovered the load lock from a process that died (${lock.recoveredFrom})`);
   }
   const totals: RunTotals = {};
   try {
-    result.runId = await startRun(options.knex, {
+    result.runId = await startRun(knex, {
       target: options.dialect,
       source: source.description,
       fullRefresh: options.fullRefresh ?? false,
@@ -184,7 +187,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     return result;
   } catch (error) {
     if (result.runId !== null) {
-      await finishRun(options.knex, result.runId, {
+      await finishRun(knex, result.runId, {
         status: 'failed',
         finishedAt: now(),
         totals,
@@ -195,11 +198,10 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     throw error;
   } finally {
     result.retries = source.retries;
-    await releaseLoadLock(options.knex, options.holder).catch(() => undefined);
+    await releaseLoadLock(knex, options.holder).catch(() => undefined);
   }
 
   async function runLoad(runId: number): Promise<void> {
-    const knex = options.knex;
     let started = performance.now();
     const listed = await listAll(source, options.onProgress);
     const plan = planLoad(
@@ -282,14 +284,14 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
 
   async function stage(runId: number, objects: SourceObject[]): Promise<StageResult> {
     if (options.dialect === 'postgres') {
-      return stageToPostgres(options.knex, source, objects, {
+      return stageToPostgres(knex, source, objects, {
         concurrency: options.concurrency,
         onProgress: options.onProgress,
       });
     }
     if (!options.s3Client) throw new LoaderError('CONFIG_INVALID', 'The redshift target needs an S3 client');
     return stageToRedshift(
-      options.knex,
+      knex,
       source,
       options.s3Client,
       objects,
@@ -312,11 +314,8 @@ function fillPlan(result: LoadResult, plan: LoadPlan, listed: readonly SourceObj
 
 async function dryRun(options: LoadOptions, source: Source, result: LoadResult): Promise<LoadResult> {
   const listed = await listAll(source, options.onProgress);
-  const plan = planLoad(
-    listed,
-    options.fullRefresh ? new Set() : await loadedVersions(options.knex),
-    options.fullRefresh ?? false,
-  );
+  const loaded = options.fullRefresh || !options.knex ? new Set<string>() : await loadedVersions(options.knex);
+  const plan = planLoad(listed, loaded, options.fullRefresh ?? false);
   fillPlan(result, plan, listed);
   result.status = 'dry-run';
   result.dryRun = { toLoad: plan.toLoad, skipped: plan.skipped };

@@ -65,6 +65,9 @@ export async function stageToPostgres(
       if (planned.length > 0) {
         await copyObjects(connection, dataset, planned);
       }
+      // Fresh COPY data has no statistics; without them the transform's anti-joins plan as nested loops
+      // (13 s instead of 0.1 s for 20k plays).
+      await query(connection, `ANALYZE ${stagingTable[dataset].name}`);
       await query(connection, 'COMMIT');
     } catch (error) {
       await query(connection, 'ROLLBACK').catch(() => undefined);

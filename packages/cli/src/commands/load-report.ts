@@ -1,0 +1,96 @@
+import type { LoadProgress, LoadResult } from '@sparkify/loader';
+
+const number = (value: number) => value.toLocaleString('en-US');
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** One progress line for a terminal (rewritten in place with \r). */
+export function formatProgress(progress: LoadProgress, startedAt: number): string {
+  if (progress.stage === 'list') return `listing… ${number(progress.objects)} objects`;
+  if (progress.stage === 'transform') return 'transforming into the star schema…';
+  const elapsed = Math.max(0.001, (performance.now() - startedAt) / 1000);
+  return (
+    `staging ${number(progress.objectsDone)}/${number(progress.objectsTotal)} objects, ` +
+    `${number(progress.records)} records, ${(progress.bytes / 1024 / 1024 / elapsed).toFixed(1)} MB/s`
+  );
+}
+
+function row(cells: string[], widths: number[]): string {
+  return cells
+    .map((cell, index) => (index === 0 ? cell.padEnd(widths[index]!) : cell.padStart(widths[index]!)))
+    .join('  ');
+}
+
+/** The human summary of a load: per stage objects, records, rejects and seconds, then what changed. */
+export function formatLoadSummary(result: LoadResult, warehouseLabel: string): string {
+  const { list, stage, transform } = result.stages;
+  const lines: string[] = [];
+  const run = result.runId === null ? '' : ` (run ${result.runId})`;
+  if (result.status === 'nothing-new') {
+    lines.push(
+      `Nothing new in ${result.source}: ${number(result.plan.skipped)} objects already loaded${run}.`,
+    );
+    return lines.join('\n');
+  }
+  const verb = result.status === 'failed' ? 'Load FAILED' : 'Loaded';
+  lines.push(`${verb}: ${result.source} → ${warehouseLabel}${run}`);
+  const widths = [10, 9, 12, 10, 8];
+  lines.push(row(['stage', 'objects', 'records', 'rejected', 'seconds'], widths));
+  lines.push(row(['list', number(list.objects), '-', '-', list.seconds.toFixed(2)], widths));
+  const rate = stage.seconds > 0 ? ` ${(stage.bytes / 1024 / 1024 / stage.seconds).toFixed(1)} MB/s` : '';
+  lines.push(
+    row(
+      [
+        'stage',
+        number(result.plan.toLoad),
+        number(stage.records),
+        number(stage.rejected),
+        stage.seconds.toFixed(2),
+      ],
+      widths,
+    ) + `  ${megabytes(stage.bytes)}${rate}`,
+  );
+  if (result.status !== 'failed') {
+    lines.push(row(['transform', '-', number(stage.staged), '-', transform.seconds.toFixed(2)], widths));
+    lines.push(
+      `songplays +${number(transform.songplaysAdded)} (${number(transform.nextsongStaged)} NextSong staged` +
+        `${transform.songplaysRematched ? `, ${number(transform.songplaysRematched)} re-matched` : ''})` +
+        ` · users ${number(transform.usersWritten)} written · songs +${number(transform.songsAdded)}` +
+        ` · artists ${number(transform.artistsWritten)} written · time +${number(transform.timeAdded)}`,
+    );
+    if (result.plan.skipped > 0)
+      lines.push(`${number(result.plan.skipped)} objects skipped (already loaded).`);
+    if (stage.rejected > 0)
+      lines.push(`${number(stage.rejected)} bad records quarantined in etl_rejects (run ${result.runId}).`);
+  }
+  if (result.retries > 0) lines.push(`${number(result.retries)} S3 requests were retried.`);
+  return lines.join('\n');
+}
+
+/** The --dry-run plan: objects to load and to skip, and for redshift the exact SQL and manifests. */
+export function formatDryRun(result: LoadResult, showAll: boolean): string {
+  const plan = result.dryRun;
+  if (!plan) return '';
+  const lines = [`Dry run: ${result.source} (${result.target}); nothing will be changed.`];
+  const list = (title: string, keys: string[]) => {
+    lines.push(`${title}: ${number(keys.length)}`);
+    const shown = showAll ? keys : keys.slice(0, 20);
+    for (const key of shown) lines.push(`  ${key}`);
+    if (shown.length < keys.length)
+      lines.push(`  … ${number(keys.length - shown.length)} more (--verbose lists all)`);
+  };
+  list(
+    'to load',
+    plan.toLoad.map((object) => object.key),
+  );
+  list(
+    'to skip (already loaded)',
+    plan.skipped.map((object) => object.key),
+  );
+  if (plan.redshift) {
+    lines.push('', '-- objects written to S3 before the COPY:');
+    for (const upload of plan.redshift.uploads) lines.push(`-- ${upload.url}`, upload.body.trimEnd());
+    lines.push('', '-- statements (run-<id> is the run id the ledger assigns):');
+    for (const statement of plan.redshift.statements) lines.push(`${statement.sql};`);
+  }
+  return lines.join('\n');
+}

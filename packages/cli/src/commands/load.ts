@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { type Command, Option } from 'commander';
+import { load, LoaderError, type LoadOptions, type LoadResult } from '@sparkify/loader';
+import type { SparkifyConfig } from '../config/config-schema.js';
+import type { CliContext, GlobalOptions } from '../context.js';
+import { CliError, ExitCode } from '../errors.js';
+import { type CommandScope, runWithConfig, runWithWarehouse } from '../run-command.js';
+import { s3ClientFor } from '../s3-client.js';
+import { formatDryRun, formatLoadSummary, formatProgress } from './load-report.js';
+
+export interface LoadCommandOptions extends GlobalOptions {
+  source?: string;
+  songData?: string;
+  logData?: string;
+  endpoint?: string;
+  fullRefresh?: boolean;
+  maxErrors?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  wait?: string | boolean;
+  breakLock?: boolean;
+  concurrency?: string;
+  sample?: string;
+  manifestPrefix?: string;
+  serverless?: boolean;
+  progress?: boolean;
+  verbose?: boolean;
+}
+
+function wholeNumber(name: string, value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > max) {
+    throw new CliError(`${name}: expected a whole number from 0 to ${max}, got "${value}"`);
+  }
+  return parsed;
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Turns a loader failure into a CLI error: data problems exit 1, the rest (access, lock, config) exit 2. */
+export function asCliError(error: unknown): unknown {
+  if (!(error instanceof LoaderError)) return error;
+  return new CliError(
+    error.message,
+    error.isDataFailure ? ExitCode.dataFailure : ExitCode.cannotRun,
+    error.code,
+    {
+      cause: error,
+    },
+  );
+}
+
+/** The load options a command line and a configuration give, before the warehouse is known. */
+function loadSettings(
+  options: LoadCommandOptions,
+  config: SparkifyConfig,
+): Omit<LoadOptions, 'knex' | 'dialect'> {
+  const source = {
+    source: options.source ?? config.s3.source,
+    songData: options.songData ?? config.s3.songData,
+    logData: options.logData ?? config.s3.logData,
+  };
+  if (!source.source && !(source.songData && source.logData)) {
+    throw new CliError(
+      'No source: pass --source <folder | s3://bucket/prefix> (holding song_data/ and log_data/), or --song-data and ' +
+        '--log-data, or set SPARKIFY_SOURCE / the S3 section of the config file.',
+    );
+  }
+  const usesS3 = [source.source, source.songData, source.logData].some((location) =>
+    location?.startsWith('s3://'),
+  );
+  const wait =
+    options.wait === true
+      ? 3600
+      : wholeNumber('--wait', options.wait === false ? undefined : options.wait, 0, 86_400);
+  const settings: Omit<LoadOptions, 'knex' | 'dialect'> = {
+    source,
+    fullRefresh: options.fullRefresh ?? false,
+    maxErrors: wholeNumber('--max-errors', options.maxErrors, 0, 100_000),
+    dryRun: options.dryRun ?? false,
+    holder: {
+      holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      host: hostname(),
+      pid: process.pid,
+    },
+    waitMs: wait * 1000,
+    isProcessAlive,
+    concurrency: wholeNumber('--concurrency', options.concurrency, 8, 256) || 1,
+  };
+  if (usesS3 || config.target === 'redshift') settings.s3Client = s3ClientFor(config, options.endpoint);
+  if (config.target === 'redshift') {
+    const manifestPrefix = options.manifestPrefix ?? config.s3.manifestPrefix;
+    if (!config.iamRoleArn || !manifestPrefix) {
+      throw new CliError(
+        'The redshift target needs an IAM role (SPARKIFY_IAM_ROLE_ARN or dwh.cfg [IAM_ROLE] ARN) and a manifest ' +
+          'location it may write to (--manifest-prefix s3://bucket/prefix/ or SPARKIFY_MANIFEST_PREFIX).',
+      );
+    }
+    settings.redshift = {
+      iamRoleArn: config.iamRoleArn,
+      region: config.region,
+      manifestPrefix,
+      logJsonPath: config.s3.logJsonPath,
+      sample: wholeNumber('--sample', options.sample, 20, 100_000),
+      serverless: options.serverless ?? false,
+    };
+  }
+  return settings;
+}
+
+function report(scope: CommandScope, options: LoadCommandOptions, result: LoadResult, label: string): void {
+  if (options.json) {
+    const { files, ...rest } = result;
+    scope.out(JSON.stringify({ ...rest, files: files.length, warehouse: label }, null, 2));
+  } else if (result.status === 'dry-run') {
+    scope.out(formatDryRun(result, options.verbose ?? false));
+  } else {
+    scope.out(formatLoadSummary(result, label));
+    if (result.error) scope.err(result.error.message);
+  }
+  scope.context.exitCode = result.status === 'failed' ? ExitCode.dataFailure : ExitCode.ok;
+}
+
+function progressPrinter(
+  scope: CommandScope,
+  enabled: boolean,
+): Pick<LoadOptions, 'onProgress' | 'onNotice'> {
+  const startedAt = performance.now();
+  let last = 0;
+  let shown = false;
+  return {
+    onProgress: enabled
+      ? (progress) => {
+          const now = performance.now();
+          if (now - last < 200 && progress.stage === 'stage' && progress.objectsDone < progress.objectsTotal)
+            return;
+          last = now;
+          shown = true;
+          scope.context.stderr.write(`\r\x1b[2K${formatProgress(progress, startedAt)}`);
+        }
+      : undefined,
+    onNotice: (message) => {
+      if (shown) scope.context.stderr.write('\r\x1b[2K');
+      scope.err(`note: ${message}`);
+    },
+  };
+}
+
+/** `sparkify load`: S3 or a local folder → validated → staged → star schema, incremental and idempotent. */
+export function registerLoadCommand(program: Command, context: CliContext): void {
+  program
+    .command('load')
+    .description(
+      'load new Sparkify JSON (S3 or a folder) into the star schema; only objects not loaded yet are read',
+    )
+    .option('-s, --source <location>', 'folder or s3://bucket/prefix holding song_data/ and log_data/')
+    .option('--song-data <location>', 'song data location (instead of --source; dwh.cfg SONG_DATA)')
+    .option('--log-data <location>', 'log data location (instead of --source; dwh.cfg LOG_DATA)')
+    .option('--endpoint <url>', 'S3-compatible endpoint (MinIO, LocalStack); also AWS_ENDPOINT_URL_S3')
+    .option('--full-refresh', 'rebuild the star schema from every object, loaded before or not')
+    .option('--max-errors <n>', 'bad records to quarantine in etl_rejects before the run fails', '0')
+    .option('--dry-run', 'print the plan (and for redshift the exact SQL and manifests); change nothing')
+    .option('--json', 'print one machine-readable result')
+    .option('--wait [seconds]', 'wait for another running load instead of failing (default 3600 s)')
+    .option('--break-lock', 'free the load lock first (only when its holder is known to be gone)')
+    .option('--concurrency <n>', 'objects read at once (postgres target)', '8')
+    .addOption(
+      new Option('--sample <n>', 'redshift: objects per dataset validated before any COPY').default('20'),
+    )
+    .addOption(new Option('--manifest-prefix <s3url>', 'redshift: where manifests and JSONPaths are written'))
+    .addOption(
+      new Option('--serverless', 'redshift: read load errors from SYS_LOAD_ERROR_DETAIL (Serverless)'),
+    )
+    .option('--no-progress', 'no progress line on a terminal')
+    .option('--verbose', 'list every object in a dry run')
+    .addHelpText(
+      'after',
+      `
+Every record is validated; by default one bad record fails the run before anything reaches the star schema,
+and the message names object, line and field (all of them land in etl_rejects). The ledger (etl_runs,
+etl_files) makes loads incremental: a second load of the same source reads nothing.
+
+Exit codes: 0 loaded (or nothing new), 1 bad data, 2 could not run (usage, config, connection, lock).
+
+Examples:
+  $ sparkify load --source ./data
+  $ sparkify load --source s3://udacity-dend/ --max-errors 100
+  $ sparkify load --song-data s3://bucket/song_data --log-data s3://bucket/log_data --json
+  $ AWS_ENDPOINT_URL_S3=http://127.0.0.1:9000 sparkify load --source s3://bucket/sparkify/
+  $ sparkify load --source ./data --dry-run
+  $ sparkify --config dwh.cfg load --dry-run --manifest-prefix s3://my-bucket/manifests/
+  $ sparkify load --source ./data --full-refresh`,
+    )
+    .action(async (_options: LoadCommandOptions, command: Command) => {
+      const options = command.optsWithGlobals<LoadCommandOptions>();
+      await runLoadCommand(context, options);
+    });
+}
+
+/** Runs a load as the command line asks and reports it; used by `load` and by `demo`. */
+export async function runLoadCommand(context: CliContext, options: LoadCommandOptions): Promise<LoadResult> {
+  const offline =
+    options.dryRun && (options.target === 'redshift' || (await targetOf(context, options)) === 'redshift');
+  try {
+    if (offline) {
+      return await runWithConfig(context, options, async (scope) => {
+        const settings = loadSettings(options, scope.config);
+        const result = await load({ ...settings, dialect: 'redshift' });
+        report(scope, options, result, 'Redshift (not contacted)');
+        return result;
+      });
+    }
+    return await runWithWarehouse(context, options, async (scope) => {
+      const settings = loadSettings(options, scope.config);
+      if (options.breakLock) {
+        const { breakLoadLock } = await import('@sparkify/loader');
+        const before = await breakLoadLock(scope.warehouse.knex);
+        if (before.holder)
+          scope.err(
+            `note: freed the load lock held by ${before.holder} since ${before.acquiredAt?.toISOString()}`,
+          );
+      }
+      const printer = progressPrinter(scope, context.isTTY && options.progress !== false && !options.json);
+      const result = await load({
+        ...settings,
+        ...printer,
+        knex: scope.warehouse.knex,
+        dialect: scope.warehouse.dialect,
+      });
+      if (printer.onProgress) context.stderr.write('\r\x1b[2K');
+      report(scope, options, result, scope.warehouse.label);
+      return result;
+    });
+  } catch (error) {
+    throw asCliError(error);
+  }
+}
+
+async function targetOf(context: CliContext, options: LoadCommandOptions): Promise<string> {
+  return runWithConfig(context, options, async (scope) => scope.config.target);
+}
