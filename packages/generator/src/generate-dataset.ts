@@ -78,6 +78,9 @@ export async function generateDataset(
     }
   }
 
+  // Song uploads overlap; settle them before the logs so that a failure names a song file, not a later object.
+  await sink.flush();
+
   const days = planDays(resolved);
   const firstDayMs = (days[0] as { startMs: number }).startMs;
   const msOffset = Prng.derive(seed, 'ms-offset').int(1000);
