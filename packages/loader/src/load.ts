@@ -101,6 +101,14 @@ async function listAll(
     }
   }
   onProgress?.({ stage: 'list', objects: objects.length });
+  if (objects.length === 0) {
+    // An empty day is "nothing new"; a source with no data at all is almost always a wrong path or prefix, and
+    // reporting success for it would hide that.
+    throw new LoaderError(
+      'SOURCE_EMPTY',
+      `No data objects (.json or .json.gz) in ${source.description}: check the location (it must hold song_data/ or log_data/)`,
+    );
+  }
   return objects;
 }
 
