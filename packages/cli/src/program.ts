@@ -4,6 +4,7 @@ import { registerCheckCommand } from './commands/check.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerDbCommand } from './commands/db.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerGenerateCommand } from './commands/generate.js';
 import { registerLoadCommand } from './commands/load.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 
@@ -32,6 +33,7 @@ export function buildProgram(context: CliContext): Command {
   registerConfigCommand(program, context);
   registerDemoCommand(program, context);
   registerCheckCommand(program, context);
+  registerGenerateCommand(program, context);
   program.addHelpText('after', PROGRAM_HELP);
   return program;
 }

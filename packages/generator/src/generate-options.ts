@@ -55,7 +55,9 @@ export function resolveGenerateOptions(options: GenerateOptions = {}): ResolvedG
   share('matchRate', resolved.matchRate);
   share('prettyShare', resolved.prettyShare);
   share('defectRate', resolved.defectRate);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(resolved.startDate) || Number.isNaN(Date.parse(`${resolved.startDate}T00:00:00Z`))) {
+  // Date.parse rolls 2018-02-31 over into March; a real date reads back unchanged.
+  const startMs = Date.parse(`${resolved.startDate}T00:00:00Z`);
+  if (Number.isNaN(startMs) || new Date(startMs).toISOString().slice(0, 10) !== resolved.startDate) {
     throw new GeneratorOptionsError(`startDate must be a date like 2018-11-01, got "${resolved.startDate}"`);
   }
   return resolved;

@@ -183,5 +183,6 @@ describe('generateDataset into a folder', async () => {
     await expect(generate({ events: -1 })).rejects.toThrow(/events must be a whole number/);
     await expect(generate({ matchRate: 2 })).rejects.toThrow(/matchRate must be a share/);
     await expect(generate({ startDate: '2018-13-45' })).rejects.toThrow(/startDate/);
+    await expect(generate({ startDate: '2018-02-31' })).rejects.toThrow(/startDate/);
   });
 });
