@@ -127,12 +127,18 @@ function openSink(options: GenerateCommandOptions, context: CliContext): Dataset
 
 function progressLine(context: CliContext, startedAt: number): (progress: GenerateProgress) => void {
   let last = 0;
+  let phase: GenerateProgress['phase'] = 'songs';
+  let phaseStartedAt = startedAt;
   return (progress) => {
     const now = performance.now();
+    if (progress.phase !== phase) {
+      phase = progress.phase;
+      phaseStartedAt = now;
+    }
     if (now - last < 200 && progress.done < progress.total) return;
     last = now;
     const what = progress.phase === 'songs' ? 'song files' : 'events';
-    const rate = progress.done / Math.max(0.001, (now - startedAt) / 1000);
+    const rate = progress.done / Math.max(0.001, (now - phaseStartedAt) / 1000);
     context.stderr.write(`\r\x1b[2Kgenerating ${what} ${number(progress.done)}/${number(progress.total)} (${number(Math.round(rate))}/s)`);
   };
 }
