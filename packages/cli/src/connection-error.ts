@@ -26,6 +26,10 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+// admin_shutdown, crash_shutdown, cannot_connect_now (starting up or shutting down).
+const LOST_CODES = ['57P01', '57P02', '57P03'];
+const LOST_MESSAGE = /Connection terminated unexpectedly|server closed the connection unexpectedly|terminating connection due to administrator command/i;
+
 function codesOf(error: unknown): string[] {
   if (typeof error !== 'object' || error === null) return [];
   const record = error as { code?: unknown; errors?: unknown; cause?: unknown };
@@ -52,6 +56,12 @@ export function describeConnectionError(error: unknown, endpoint?: Endpoint): st
   const message = error instanceof Error ? error.message : String(error);
   const where = endpoint ? `${endpoint.host}:${endpoint.port}` : (endpointOf(error) ?? 'the database');
   const database = endpoint?.database ? ` (database ${endpoint.database})` : '';
+  // A connection that worked and then went away (server restart, failover, crash) is not a setup problem.
+  if (LOST_CODES.some((code) => codes.includes(code)) || LOST_MESSAGE.test(message)) {
+    return redactUrlPasswords(
+      `lost the connection to ${where}${database}: the server shut down or restarted during the command (${message}); run it again`,
+    );
+  }
   let reason: string | undefined;
   const network = codes.find((code) => code in NETWORK_CODES);
   if (network) reason = NETWORK_CODES[network];

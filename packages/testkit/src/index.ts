@@ -7,3 +7,8 @@ export type {} from './global-setup.js';
 export { startS3FaultProxy, type S3Fault, type S3FaultProxy, type S3FaultRule, type SeenRequest } from './s3-fault-proxy.js';
 export { startRestartablePostgres, type RestartablePostgres } from './restartable-postgres.js';
 export { startTlsPostgresProxy, type TlsPostgresProxy, type TlsProxyStats } from './tls-postgres-proxy.js';
+export { startNodeProcess, type ProcessOutcome, type RunningProcess } from './start-process.js';
+export { waitFor } from './wait-for.js';
+export { starSnapshot } from './star-snapshot.js';
+export { filesBelow, uploadFolder } from './upload-folder.js';
+export { sessionsOf, withApplicationName, type PgSession } from './pg-sessions.js';
