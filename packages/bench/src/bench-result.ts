@@ -1,0 +1,125 @@
+import type { BenchSizeName } from './bench-size.js';
+import type { MachineInfo } from './machine-info.js';
+import type { TargetResult } from './judge-targets.js';
+
+/** What one benchmark run measured, before any ratios. */
+export interface BenchMeasurements {
+  /** Source JSON: all objects, and the log files alone (what the ceiling's rows came from). */
+  sourceBytes: number;
+  eventSourceBytes: number;
+  /** Bytes of COPY text the ceiling sent. */
+  copyBytes: number;
+  /** Every ceiling COPY, in order; the fastest is the ceiling. */
+  ceilingRuns: { seconds: number; records: number }[];
+  firstLoad: LoadMeasurement;
+  secondLoad: LoadMeasurement;
+  checks: { seconds: number; checks: number; failed: number; warned: number; errored: number };
+}
+
+/** One loader process: its LoadResult stages and its resources. */
+export interface LoadMeasurement {
+  status: string;
+  list: { seconds: number; objects: number; bytes: number };
+  stage: { seconds: number; records: number; staged: number; rejected: number; bytes: number };
+  transform: { seconds: number; songplaysAdded: number; timeAdded: number; usersWritten: number };
+  loadSeconds: number;
+  wallSeconds: number;
+  maxRssBytes: number;
+  cpuSeconds: number;
+}
+
+/** One row of the stage table. */
+export interface StageFigure {
+  stage: string;
+  seconds: number;
+  /** Records per second and MB (10^6 bytes) of source JSON per second; null where no records pass. */
+  recordsPerSecond: number | null;
+  mbPerSecond: number | null;
+  /** Seconds ÷ the ceiling's seconds. */
+  ceilingTimeRatio: number;
+  /** Records per second ÷ the ceiling's records per second (stages that move records). */
+  ceilingRateRatio: number | null;
+}
+
+/** The figures of a run: the ceiling, each stage against it, and the loader's resources. */
+export interface BenchFigures {
+  ceiling: StageFigure & { records: number; copyMbPerSecond: number };
+  stages: StageFigure[];
+  /** The stages' figures by key, for targets and the README. */
+  list: StageFigure;
+  stage: StageFigure;
+  transform: StageFigure;
+  wholeLoad: StageFigure;
+  secondLoad: StageFigure;
+  checks: StageFigure;
+  peakRssMb: number;
+  /** Cores the first load kept busy on average (CPU seconds ÷ load seconds). */
+  loaderCores: number;
+}
+
+/** The JSON a run writes under bench/results/. */
+export interface BenchReport {
+  date: string;
+  size: BenchSizeName;
+  seed: number;
+  dataset: {
+    events: number;
+    songs: number;
+    songFiles: number;
+    logFiles: number;
+    sourceBytes: number;
+    eventSourceBytes: number;
+    copyBytes: number;
+  };
+  figures: BenchFigures;
+  targets: TargetResult[];
+  measurements: BenchMeasurements;
+  machine: MachineInfo;
+  postgres: { version: string; settings: Record<string, string> };
+}
+
+const MB = 1e6;
+
+function figure(stage: string, seconds: number, records: number | null, bytes: number | null, ceiling: { seconds: number; rate: number }): StageFigure {
+  const recordsPerSecond = records === null || seconds <= 0 ? null : records / seconds;
+  return {
+    stage,
+    seconds,
+    recordsPerSecond,
+    mbPerSecond: bytes === null || seconds <= 0 ? null : bytes / MB / seconds,
+    ceilingTimeRatio: seconds / ceiling.seconds,
+    ceilingRateRatio: recordsPerSecond === null ? null : recordsPerSecond / ceiling.rate,
+  };
+}
+
+/**
+ * Turns measurements into the table's figures. Rates of the loader's stages use every record and byte the load
+ * read (songs included: the loader has to stage them too); the ceiling's use the events it copied.
+ */
+export function summarizeBench(measured: BenchMeasurements): BenchFigures {
+  if (measured.ceilingRuns.length === 0) throw new Error('no ceiling run to compare with');
+  const best = measured.ceilingRuns.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const ceilingScale = { seconds: best.seconds, rate: best.records / best.seconds };
+  const ceilingFigure = figure('ceiling: COPY FREEZE', best.seconds, best.records, measured.eventSourceBytes, ceilingScale);
+  const load = measured.firstLoad;
+  const records = load.stage.records;
+  const bytes = load.list.bytes;
+  const list = figure('list', load.list.seconds, records, bytes, ceilingScale);
+  const stage = figure('validate + stage', load.stage.seconds, records, load.stage.bytes, ceilingScale);
+  const transform = figure('transform + ledger', load.transform.seconds, records, bytes, ceilingScale);
+  const wholeLoad = figure('whole load', load.loadSeconds, records, bytes, ceilingScale);
+  const secondLoad = figure('second load (wall)', measured.secondLoad.wallSeconds, null, null, ceilingScale);
+  const checks = figure('checks', measured.checks.seconds, null, null, ceilingScale);
+  return {
+    ceiling: { ...ceilingFigure, records: best.records, copyMbPerSecond: measured.copyBytes / MB / best.seconds },
+    stages: [ceilingFigure, list, stage, transform, wholeLoad, secondLoad, checks],
+    list,
+    stage,
+    transform,
+    wholeLoad,
+    secondLoad,
+    checks,
+    peakRssMb: load.maxRssBytes / (1024 * 1024),
+    loaderCores: load.loadSeconds > 0 ? load.cpuSeconds / load.loadSeconds : 0,
+  };
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { type BenchMeasurements, type LoadMeasurement, summarizeBench } from './bench-result.js';
+import { judgeTargets } from './judge-targets.js';
+
+function loadOf(overrides: Partial<LoadMeasurement>): LoadMeasurement {
+  return {
+    status: 'succeeded',
+    list: { seconds: 0.5, objects: 10_030, bytes: 400_000_000 },
+    stage: { seconds: 4, records: 1_010_000, staged: 1_010_000, rejected: 0, bytes: 400_000_000 },
+    transform: { seconds: 3, songplaysAdded: 800_000, timeAdded: 790_000, usersWritten: 700 },
+    loadSeconds: 8,
+    wallSeconds: 8.5,
+    maxRssBytes: 200 * 1024 * 1024,
+    cpuSeconds: 12,
+    ...overrides,
+  };
+}
+
+function measured(overrides: Partial<BenchMeasurements> = {}): BenchMeasurements {
+  return {
+    sourceBytes: 400_000_000,
+    eventSourceBytes: 390_000_000,
+    copyBytes: 250_000_000,
+    ceilingRuns: [
+      { seconds: 4, records: 1_000_000 },
+      { seconds: 3.5, records: 1_000_000 },
+    ],
+    firstLoad: loadOf({}),
+    secondLoad: loadOf({ status: 'nothing-new', wallSeconds: 0.9, loadSeconds: 0.3 }),
+    checks: { seconds: 2, checks: 30, failed: 0, warned: 0, errored: 0 },
+    ...overrides,
+  };
+}
+
+describe('summarizeBench', () => {
+  it('takes the fastest ceiling run and sets each stage against it', () => {
+    const figures = summarizeBench(measured());
+    expect(figures.ceiling.seconds).toBe(3.5);
+    expect(figures.ceiling.recordsPerSecond).toBeCloseTo(1_000_000 / 3.5);
+    expect(figures.ceiling.mbPerSecond).toBeCloseTo(390 / 3.5);
+    expect(figures.stage.recordsPerSecond).toBeCloseTo(1_010_000 / 4);
+    expect(figures.stage.ceilingRateRatio).toBeCloseTo(1_010_000 / 4 / (1_000_000 / 3.5));
+    expect(figures.wholeLoad.ceilingTimeRatio).toBeCloseTo(8 / 3.5);
+    expect(figures.secondLoad.seconds).toBe(0.9);
+    expect(figures.secondLoad.recordsPerSecond).toBeNull();
+    expect(figures.peakRssMb).toBe(200);
+    expect(figures.loaderCores).toBeCloseTo(1.5);
+  });
+});
+
+describe('judgeTargets', () => {
+  it('passes a run within every target', () => {
+    const targets = judgeTargets(summarizeBench(measured()));
+    expect(targets.map((target) => [target.target, target.pass])).toEqual([
+      ['staging throughput ≥ 0.8× ceiling', true],
+      ['whole load ≤ 2.5× ceiling time', true],
+      ['loader peak RSS ≤ 256 MB', true],
+      ['second load ≤ 2 s', true],
+      ['checks ≤ 1× ceiling time', true],
+    ]);
+  });
+
+  it('fails each target that a run misses, and only those', () => {
+    const slow = measured({
+      firstLoad: loadOf({ stage: { seconds: 9, records: 1_000_000, staged: 1_000_000, rejected: 0, bytes: 1 }, loadSeconds: 20, maxRssBytes: 300 * 1024 * 1024 }),
+      secondLoad: loadOf({ wallSeconds: 2.5 }),
+      checks: { seconds: 3.6, checks: 30, failed: 1, warned: 0, errored: 0 },
+    });
+    const targets = judgeTargets(summarizeBench(slow));
+    expect(targets.filter((target) => !target.pass).map((target) => target.target)).toEqual([
+      'staging throughput ≥ 0.8× ceiling',
+      'whole load ≤ 2.5× ceiling time',
+      'loader peak RSS ≤ 256 MB',
+      'second load ≤ 2 s',
+      'checks ≤ 1× ceiling time',
+    ]);
+    expect(targets[0]!.measured).toBeCloseTo(1_000_000 / 9 / (1_000_000 / 3.5));
+  });
+});

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { BenchUsageError, parseBenchArgs } from './parse-bench-args.js';
+
+describe('parseBenchArgs', () => {
+  it('defaults to size M, seed 42, nothing kept', () => {
+    expect(parseBenchArgs([])).toEqual({ size: 'M', seed: 42, keep: false, profile: false, help: false });
+  });
+
+  it('reads every option, in both spellings, and ignores the -- pnpm passes on', () => {
+    expect(parseBenchArgs(['--', '--size', 's', '--seed=7', '--keep', '--profile'])).toEqual({
+      size: 'S',
+      seed: 7,
+      keep: true,
+      profile: true,
+      help: false,
+    });
+    expect(parseBenchArgs(['--size=L']).size).toBe('L');
+  });
+
+  it('refuses unknown sizes, bad seeds, missing values and unknown flags with a message', () => {
+    expect(() => parseBenchArgs(['--size', 'XL'])).toThrow(/--size: expected S, M or L, got "XL"/);
+    expect(() => parseBenchArgs(['--seed', '-1'])).toThrow(BenchUsageError);
+    expect(() => parseBenchArgs(['--seed'])).toThrow(/--seed needs a value/);
+    expect(() => parseBenchArgs(['--fast'])).toThrow(/unknown argument "--fast"/);
+  });
+});

@@ -1,0 +1,78 @@
+import { type BenchSizeName, isBenchSizeName } from './bench-size.js';
+
+/** What a `pnpm bench` command line asks for. */
+export interface BenchArgs {
+  size: BenchSizeName;
+  seed: number;
+  /** Leave the loaded database running until Ctrl-C, to look at it. */
+  keep: boolean;
+  /** Run the measured loader with --cpu-prof and name its hottest functions. */
+  profile: boolean;
+  help: boolean;
+}
+
+/** Thrown for a command line the benchmark does not understand; its message says what is expected. */
+export class BenchUsageError extends Error {
+  override name = 'BenchUsageError';
+}
+
+export const benchUsage = `Usage: pnpm bench [--size S|M|L] [--seed N] [--keep] [--profile]
+
+Generates a dataset once (cached in bench/.cache/<size>-<seed>/), starts a fresh embedded PostgreSQL with
+default durability settings, measures the COPY ceiling, a load, a second load over the unchanged source and
+the default check suite, prints the table and writes bench/results/<date>-<size>.json.
+
+  --size S|M|L  S: 100k events, M: 1M events (default), L: 10M events
+  --seed N      generator seed (default 42)
+  --keep        leave the loaded database running and print its URL; Ctrl-C stops it
+  --profile     run the first load with node --cpu-prof and print its hottest functions
+
+Delete bench/.cache/ to regenerate after the generator or the loader's COPY encoding changes.`;
+
+/** Parses the benchmark's arguments (a lone `--` from pnpm is ignored). */
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const args: BenchArgs = { size: 'M', seed: 42, keep: false, profile: false, help: false };
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      index += 1;
+      const next = argv[index];
+      if (next === undefined) throw new BenchUsageError(`${flag} needs a value`);
+      return next;
+    };
+    switch (flag) {
+      case '--':
+        break;
+      case '--size': {
+        const size = value().toUpperCase();
+        if (!isBenchSizeName(size)) throw new BenchUsageError(`--size: expected S, M or L, got "${size}"`);
+        args.size = size;
+        break;
+      }
+      case '--seed': {
+        const text = value();
+        const seed = Number(text);
+        if (!Number.isSafeInteger(seed) || seed < 0) {
+          throw new BenchUsageError(`--seed: expected a whole number, got "${text}"`);
+        }
+        args.seed = seed;
+        break;
+      }
+      case '--keep':
+        args.keep = true;
+        break;
+      case '--profile':
+        args.profile = true;
+        break;
+      case '--help':
+      case '-h':
+        args.help = true;
+        break;
+      default:
+        throw new BenchUsageError(`unknown argument "${arg}"`);
+    }
+  }
+  return args;
+}

