@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { LoaderError } from '../errors.js';
-import { sqlTimestamp } from './sql-timestamp.js';
+import { readSqlTimestamp, sqlTimestamp } from './sql-timestamp.js';
 
 /** Who wants (or holds) the load lock. */
 export interface LockHolder {
@@ -31,7 +31,7 @@ export async function readLoadLock(knex: Knex): Promise<LockState> {
     holder: row?.holder ?? undefined,
     host: row?.host ?? undefined,
     pid: row?.pid ?? undefined,
-    acquiredAt: row?.acquired_at ? new Date(row.acquired_at) : null,
+    acquiredAt: row?.acquired_at ? readSqlTimestamp(row.acquired_at as Date | string) : null,
   };
 }
 
