@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type BenchMeasurements, type LoadMeasurement, summarizeBench } from './bench-result.js';
+import { formatBenchTable } from './format-bench-table.js';
 import { judgeTargets } from './judge-targets.js';
 
 function loadOf(overrides: Partial<LoadMeasurement>): LoadMeasurement {
@@ -75,5 +76,29 @@ describe('judgeTargets', () => {
       'checks ≤ 1× ceiling time',
     ]);
     expect(targets[0]!.measured).toBeCloseTo(1_000_000 / 9 / (1_000_000 / 3.5));
+  });
+});
+
+describe('formatBenchTable', () => {
+  it('prints every stage against the ceiling and says FAIL for a missed target', () => {
+    const measurements = measured({ secondLoad: loadOf({ wallSeconds: 2.5 }) });
+    const figures = summarizeBench(measurements);
+    const text = formatBenchTable({
+      date: '2026-11-22T00:00:00.000Z',
+      size: 'M',
+      seed: 42,
+      dataset: { events: 1_000_000, songs: 10_000, songFiles: 10_000, logFiles: 30, sourceBytes: 4e8, eventSourceBytes: 3.9e8, copyBytes: 2.5e8 },
+      figures,
+      targets: judgeTargets(figures),
+      measurements,
+      machine: { cpu: 'Test CPU', cores: 2, memoryGiB: 8, os: 'linux', node: 'v20.20.0' },
+      postgres: { version: 'PostgreSQL 18.1', settings: { server_version: '18.1' } },
+    });
+    expect(text).toMatch(/^ceiling: COPY FREEZE +3\.50 +285,714 +111\.4 +1\.00× +1\.00×$/m);
+    expect(text).toMatch(/^validate \+ stage +4\.00 +252,500 +100\.0 +1\.14× +0\.88×$/m);
+    expect(text).toMatch(/^second load ≤ 2 s +2\.50 s +2\.00 s +FAIL$/m);
+    expect(text).toMatch(/^loader peak RSS ≤ 256 MB +200 MB +256 MB +PASS$/m);
+    expect(text).toContain('FAIL: 1 of 5 targets not met');
+    expect(text).toContain('Test CPU, 2 cores, 8.0 GiB, Node v20.20.0, PostgreSQL 18.1');
   });
 });

@@ -11,7 +11,7 @@ export function createProgressLine(stream: NodeJS.WriteStream): ProgressLine {
   const interactive = stream.isTTY === true;
   // A log file (CI, `2> file`) gets a line now and then instead of hundreds of carriage returns.
   const everyMs = interactive ? 200 : 5000;
-  let lastShown = 0;
+  let lastShown = Number.NEGATIVE_INFINITY;
   let showing = false;
   return {
     update(text) {
@@ -28,7 +28,7 @@ export function createProgressLine(stream: NodeJS.WriteStream): ProgressLine {
     done(text) {
       if (interactive && showing) stream.write('\r\x1b[2K');
       showing = false;
-      lastShown = 0;
+      lastShown = Number.NEGATIVE_INFINITY;
       stream.write(`${text}\n`);
     },
   };

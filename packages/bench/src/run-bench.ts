@@ -26,6 +26,7 @@ const ceilingRuns = 2;
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const count = (value: number) => value.toLocaleString('en-US');
 const say = (text: string) => process.stderr.write(`${text}\n`);
+let interrupted = false;
 
 function measurementOf(load: ChildLoad): LoadMeasurement {
   const { stages } = load.result;
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
     await server.stop();
   };
   const onSignal = (signal: NodeJS.Signals) => {
+    interrupted = true;
     say(`\n${signal}: stopping the database…`);
     void shutdown().finally(() => process.exit(130));
   };
@@ -203,6 +205,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // After Ctrl-C the steps in flight fail on purpose; the signal handler has said what happens.
+  if (interrupted) return;
   console.error((error as Error).stack ?? String(error));
   process.exitCode = 1;
 });

@@ -20,8 +20,9 @@ export function killChildLoads(): void {
 export function runLoadChild(url: string, source: string, label: string, nodeArgs: readonly string[] = []): Promise<ChildLoad> {
   return new Promise((resolve, reject) => {
     const began = performance.now();
-    const child = spawn(process.execPath, [...nodeArgs, runLoadScript, url, source, label], {
+    const child = spawn(process.execPath, [...nodeArgs, runLoadScript, source, label], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, SPARKIFY_BENCH_DATABASE_URL: url },
     });
     running.add(child);
     let stdout = '';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The measured loader process: `node run-load.js <database-url> <source-folder>`. It runs in a process of its own
-// so that its peak RSS is the loader's alone; it prints one JSON object (LoadOutcome) on stdout, progress on stderr.
+// The measured loader process: `SPARKIFY_BENCH_DATABASE_URL=… node run-load.js <source-folder> [label]`. It runs in a
+// process of its own so that its peak RSS is the loader's alone; it prints one JSON object (LoadOutcome) on stdout,
+// progress on stderr. The URL comes through the environment so that its password stays out of `ps`.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import knexFactory from 'knex';
@@ -26,9 +27,10 @@ function describe(progress: LoadProgress): string {
   );
 }
 
-const [url, source, label = 'load'] = process.argv.slice(2);
+const url = process.env.SPARKIFY_BENCH_DATABASE_URL;
+const [source, label = 'load'] = process.argv.slice(2);
 if (!url || !source) {
-  console.error('usage: run-load.js <database-url> <source-folder> [label]');
+  console.error('usage: SPARKIFY_BENCH_DATABASE_URL=<url> run-load.js <source-folder> [label]');
   process.exit(2);
 }
 
