@@ -74,6 +74,8 @@ export interface BenchReport {
   figures: BenchFigures;
   targets: TargetResult[];
   measurements: BenchMeasurements;
+  /** Which code was measured: the commit, and whether the loader had uncommitted changes (or another build). */
+  code: { commit: string; loaderChanges: boolean; loader: string };
   machine: MachineInfo;
   postgres: { version: string; settings: Record<string, string> };
 }

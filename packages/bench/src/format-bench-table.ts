@@ -38,7 +38,11 @@ export function formatBenchTable(report: BenchReport): string {
   );
   lines.push(
     `${machine.cpu}, ${machine.cores} cores, ${fixed(machine.memoryGiB, 1)} GiB, Node ${machine.node}, ` +
-      `PostgreSQL ${report.postgres.settings.server_version ?? report.postgres.version} (embedded, default durability)`,
+      `PostgreSQL ${report.postgres.settings.server_version ?? report.postgres.version} (embedded, default durability); ` +
+      `load average ${fixed(machine.loadAverage, 2)} at the start`,
+  );
+  lines.push(
+    `code: ${report.code.commit}, loader ${report.code.loader}${report.code.loaderChanges ? ' WITH UNCOMMITTED CHANGES' : ''}`,
   );
   lines.push('');
   const widths = [22, 8, 11, 7, 11, 11];

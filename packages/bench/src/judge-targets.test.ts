@@ -91,7 +91,8 @@ describe('formatBenchTable', () => {
       figures,
       targets: judgeTargets(figures),
       measurements,
-      machine: { cpu: 'Test CPU', cores: 2, memoryGiB: 8, os: 'linux', node: 'v20.20.0' },
+      code: { commit: 'abc1234', loaderChanges: false, loader: 'packages/loader' },
+      machine: { cpu: 'Test CPU', cores: 2, memoryGiB: 8, os: 'linux', node: 'v20.20.0', loadAverage: 0.1 },
       postgres: { version: 'PostgreSQL 18.1', settings: { server_version: '18.1' } },
     });
     expect(text).toMatch(/^ceiling: COPY FREEZE +3\.50 +285,714 +111\.4 +1\.00× +1\.00×$/m);

@@ -1,4 +1,4 @@
-import { availableParallelism, cpus, totalmem, release, platform } from 'node:os';
+import { availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
 
 /** The machine a run measured, as the results and the README name it. */
 export interface MachineInfo {
@@ -7,6 +7,8 @@ export interface MachineInfo {
   memoryGiB: number;
   os: string;
   node: string;
+  /** The 1-minute load average when the run started: other work on the machine skews every figure. */
+  loadAverage: number;
 }
 
 /** Describes this machine. */
@@ -17,5 +19,6 @@ export function machineInfo(): MachineInfo {
     memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
     os: `${platform()} ${release()}`,
     node: process.version,
+    loadAverage: Math.round(loadavg()[0]! * 100) / 100,
   };
 }

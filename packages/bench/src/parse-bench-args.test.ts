@@ -3,15 +3,16 @@ import { BenchUsageError, parseBenchArgs } from './parse-bench-args.js';
 
 describe('parseBenchArgs', () => {
   it('defaults to size M, seed 42, nothing kept', () => {
-    expect(parseBenchArgs([])).toEqual({ size: 'M', seed: 42, keep: false, profile: false, help: false });
+    expect(parseBenchArgs([])).toEqual({ size: 'M', seed: 42, keep: false, profile: false, loader: null, help: false });
   });
 
   it('reads every option, in both spellings, and ignores the -- pnpm passes on', () => {
-    expect(parseBenchArgs(['--', '--size', 's', '--seed=7', '--keep', '--profile'])).toEqual({
+    expect(parseBenchArgs(['--', '--size', 's', '--seed=7', '--keep', '--profile', '--loader', '/tmp/loader'])).toEqual({
       size: 'S',
       seed: 7,
       keep: true,
       profile: true,
+      loader: '/tmp/loader',
       help: false,
     });
     expect(parseBenchArgs(['--size=L']).size).toBe('L');

@@ -8,6 +8,8 @@ export interface BenchArgs {
   keep: boolean;
   /** Run the measured loader with --cpu-prof and name its hottest functions. */
   profile: boolean;
+  /** Another build of @sparkify/loader to measure (its package folder, with dist/), e.g. a baseline; null: the workspace's. */
+  loader: string | null;
   help: boolean;
 }
 
@@ -26,12 +28,13 @@ the default check suite, prints the table and writes bench/results/<date>-<size>
   --seed N      generator seed (default 42)
   --keep        leave the loaded database running and print its URL; Ctrl-C stops it
   --profile     run the first load with node --cpu-prof and print its hottest functions
+  --loader DIR  measure another build of @sparkify/loader (a package folder with dist/), e.g. a baseline
 
 Delete bench/.cache/ to regenerate after the generator or the loader's COPY encoding changes.`;
 
 /** Parses the benchmark's arguments (a lone `--` from pnpm is ignored). */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { size: 'M', seed: 42, keep: false, profile: false, help: false };
+  const args: BenchArgs = { size: 'M', seed: 42, keep: false, profile: false, loader: null, help: false };
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
@@ -60,6 +63,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         args.seed = seed;
         break;
       }
+      case '--loader':
+        args.loader = value();
+        break;
       case '--keep':
         args.keep = true;
         break;

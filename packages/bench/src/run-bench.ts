@@ -2,6 +2,7 @@
 // `pnpm bench [--size S|M|L] [--seed N] [--keep] [--profile]`: the loader against PostgreSQL's own COPY ceiling.
 // Progress goes to stderr, the table to stdout; exits 0 when targets fail (a benchmark, not a test), 1 when a
 // run cannot be measured, 2 for a bad command line.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +63,23 @@ function printProfile(folder: string): void {
   }
 }
 
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+}
+
+/** What code a run measured, so that a result can be traced to a commit (and flagged when it cannot). */
+function measuredCode(loaderFolder: string | null): BenchReport['code'] {
+  return {
+    commit: git(['rev-parse', '--short', 'HEAD']) || 'unknown',
+    loaderChanges: loaderFolder === null && git(['status', '--porcelain', '--', 'packages/loader', 'packages/schema']) !== '',
+    loader: loaderFolder ?? 'packages/loader',
+  };
+}
+
 async function main(): Promise<void> {
   let args;
   try {
@@ -76,6 +94,7 @@ async function main(): Promise<void> {
     console.log(benchUsage);
     return;
   }
+  const machine = machineInfo();
   const size = benchSizes[args.size];
   const cacheFolder = join(repoRoot, 'bench', '.cache', `${size.name}-${args.seed}`);
   const progress = createProgressLine(process.stderr);
@@ -128,19 +147,17 @@ async function main(): Promise<void> {
       rmSync(profileFolder, { recursive: true, force: true });
       mkdirSync(profileFolder, { recursive: true });
     }
-    const first = await runLoadChild(
-      server.url,
-      cacheFolder,
-      'load',
-      args.profile ? ['--cpu-prof', '--cpu-prof-dir', profileFolder] : [],
-    );
+    const first = await runLoadChild(server.url, cacheFolder, 'load', {
+      nodeArgs: args.profile ? ['--cpu-prof', '--cpu-prof-dir', profileFolder] : [],
+      loaderFolder: args.loader,
+    });
     if (first.result.status !== 'succeeded') {
       console.error(`the load did not succeed (${first.result.status}): ${first.result.error?.message ?? ''}`);
       process.exitCode = 1;
       return;
     }
     say('second load over the unchanged source…');
-    const second = await runLoadChild(server.url, cacheFolder, 'second load');
+    const second = await runLoadChild(server.url, cacheFolder, 'second load', { loaderFolder: args.loader });
 
     say('default check suite…');
     const checksBegan = performance.now();
@@ -181,7 +198,8 @@ async function main(): Promise<void> {
       figures,
       targets: judgeTargets(figures),
       measurements,
-      machine: machineInfo(),
+      code: measuredCode(args.loader),
+      machine,
       postgres: { version: server.version, settings: server.settings },
     };
     console.log(`\n${formatBenchTable(report)}`);

@@ -17,12 +17,21 @@ export function killChildLoads(): void {
 }
 
 /** Runs `run-load.js` in a new Node process against the database and source; `nodeArgs` go to node (e.g. --cpu-prof). */
-export function runLoadChild(url: string, source: string, label: string, nodeArgs: readonly string[] = []): Promise<ChildLoad> {
+export function runLoadChild(
+  url: string,
+  source: string,
+  label: string,
+  options: { nodeArgs?: readonly string[]; loaderFolder?: string | null } = {},
+): Promise<ChildLoad> {
   return new Promise((resolve, reject) => {
     const began = performance.now();
-    const child = spawn(process.execPath, [...nodeArgs, runLoadScript, source, label], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), runLoadScript, source, label], {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, SPARKIFY_BENCH_DATABASE_URL: url },
+      env: {
+        ...process.env,
+        SPARKIFY_BENCH_DATABASE_URL: url,
+        ...(options.loaderFolder ? { SPARKIFY_BENCH_LOADER: options.loaderFolder } : {}),
+      },
     });
     running.add(child);
     let stdout = '';

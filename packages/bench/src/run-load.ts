@@ -4,8 +4,10 @@
 // progress on stderr. The URL comes through the environment so that its password stays out of `ps`.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import knexFactory from 'knex';
-import { load, type LoadProgress } from '@sparkify/loader';
+import type { LoadProgress } from '@sparkify/loader';
 import type { LoadOutcome } from './load-outcome.js';
 import { createProgressLine } from './progress-line.js';
 
@@ -33,6 +35,12 @@ if (!url || !source) {
   console.error('usage: SPARKIFY_BENCH_DATABASE_URL=<url> run-load.js <source-folder> [label]');
   process.exit(2);
 }
+
+// Another build of the loader (SPARKIFY_BENCH_LOADER: its package folder) can be measured against the same data.
+const loaderFolder = process.env.SPARKIFY_BENCH_LOADER;
+const { load } = (
+  loaderFolder ? await import(pathToFileURL(join(resolve(loaderFolder), 'dist', 'index.js')).href) : await import('@sparkify/loader')
+) as typeof import('@sparkify/loader');
 
 const knex = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 4 } });
 const progress = createProgressLine(process.stderr);
