@@ -49,6 +49,8 @@ export interface LoadOptions {
   isProcessAlive: (pid: number) => boolean;
   /** Objects read at once on the postgres target. */
   concurrency?: number;
+  /** Worker threads that parse and validate on the postgres target (0: none; default: one per core, up to 4). */
+  workers?: number;
   redshift?: Omit<RedshiftStageConfig, 'maxErrors'>;
   onProgress?: (progress: LoadProgress) => void;
   /** Notable events worth telling the user (a recovered lock). */
@@ -269,6 +271,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     options.onProgress?.({ stage: 'transform' });
     await knex.transaction(async (trx) => {
       const counts = await runTransforms(trx, {
+        dialect: options.dialect,
         fullRefresh: options.fullRefresh ?? false,
         songsStaged: plan.toLoad.some((object) => object.dataset === 'songs'),
         eventsStaged: plan.toLoad.some((object) => object.dataset === 'events'),
@@ -294,6 +297,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     if (options.dialect === 'postgres') {
       return stageToPostgres(knex, source, objects, {
         concurrency: options.concurrency,
+        workers: options.workers,
         onProgress: options.onProgress,
       });
     }
@@ -322,7 +326,8 @@ function fillPlan(result: LoadResult, plan: LoadPlan, listed: readonly SourceObj
 
 async function dryRun(options: LoadOptions, source: Source, result: LoadResult): Promise<LoadResult> {
   const listed = await listAll(source, options.onProgress);
-  const loaded = options.fullRefresh || !options.knex ? new Set<string>() : await loadedVersions(options.knex);
+  const loaded =
+    options.fullRefresh || !options.knex ? new Set<string>() : await loadedVersions(options.knex);
   const plan = planLoad(listed, loaded, options.fullRefresh ?? false);
   fillPlan(result, plan, listed);
   result.status = 'dry-run';

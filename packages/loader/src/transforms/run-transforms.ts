@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Dialect } from '@sparkify/schema';
 import * as sql from './transform-sql.js';
 
 /** What the transform changed, statement by statement. */
@@ -13,6 +14,7 @@ export interface TransformCounts {
 }
 
 export interface TransformOptions {
+  dialect: Dialect;
   fullRefresh: boolean;
   /** This load staged songs: artists may be redefined and earlier plays may match now. */
   songsStaged: boolean;
@@ -26,8 +28,18 @@ async function run(trx: Knex.Transaction, statement: string): Promise<number> {
 }
 
 /**
+ * PostgreSQL-only tuning around the shared SQL: room to sort a million plays in memory, and statistics for
+ * the temporary tables so that their joins plan as hash joins. Redshift manages both itself.
+ */
+async function tune(trx: Knex.Transaction, dialect: Dialect, statement: 'begin' | 'analyze', table?: string) {
+  if (dialect !== 'postgres') return;
+  if (statement === 'begin') await trx.raw(`SET LOCAL work_mem = '256MB'`);
+  else await trx.raw(`ANALYZE ${table}`);
+}
+
+/**
  * Moves the staged records into the star schema inside the caller's transaction (the same one that writes the
- * ledger rows), in dependency order: songs and artists, then play keys, songplays and time, then users.
+ * ledger rows), in dependency order: songs and artists, then plays (match keys, songplays, time), then users.
  */
 export async function runTransforms(
   trx: Knex.Transaction,
@@ -42,6 +54,7 @@ export async function runTransforms(
     timeAdded: 0,
     usersWritten: 0,
   };
+  await tune(trx, options.dialect, 'begin');
   if (options.fullRefresh) for (const statement of sql.clearForFullRefresh) await run(trx, statement);
   const earlierPlays = await trx.raw<{ rows: unknown[] }>('SELECT 1 FROM songplays LIMIT 1');
   const hadSongplays = earlierPlays.rows.length > 0;
@@ -55,9 +68,12 @@ export async function runTransforms(
   if (options.eventsStaged) {
     const staged = await trx.raw<{ rows: { count: string | number }[] }>(sql.countStagedPlays);
     counts.nextsongStaged = Number(staged.rows[0]?.count ?? 0);
+    await run(trx, sql.createNewPlays);
+    await tune(trx, options.dialect, 'analyze', 'new_plays');
     await run(trx, sql.insertPlayKeys);
     counts.songplaysAdded = await run(trx, sql.insertSongplays);
     counts.timeAdded = await run(trx, sql.insertTime);
+    await run(trx, sql.dropNewPlays);
     await run(trx, sql.createUserCandidates);
     await run(trx, sql.deleteReplacedUsers);
     await run(trx, sql.deleteReplacedUserState);

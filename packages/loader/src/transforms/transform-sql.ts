@@ -4,9 +4,6 @@
  * over the same staging data it changes nothing the second time. They run in this order, in one transaction.
  */
 
-/** The epoch-milliseconds `ts` as a TIMESTAMP, the portable way (Redshift has no one-argument to_timestamp). */
-const START_TIME = `TIMESTAMP 'epoch' + e.ts / 1000.0 * INTERVAL '1 second'`;
-
 /** A full refresh empties the star schema and the state behind it first (DELETE: TRUNCATE commits on Redshift). */
 export const clearForFullRefresh = [
   'DELETE FROM songplays',
@@ -60,15 +57,29 @@ SELECT c.artist_id, c.artist_name, NULLIF(c.artist_location, ''), c.artist_latit
 FROM (${definingSongsInThisLoad}) c
 WHERE c.pick = 1`;
 
-/** Staged NextSong events, one row per event identity (a re-delivered event counts once). */
-const stagedPlays = `
-  SELECT e.ts, e.user_id, e.level, e.song, e.artist, e.length, e.session_id, e.item_in_session,
-         e.location, e.user_agent,
-         ROW_NUMBER() OVER (PARTITION BY e.session_id, e.item_in_session
-                            ORDER BY e.ts, e.user_id, e.song, e.artist, e.length, e.level, e.location,
-                                     e.user_agent) AS pick
-  FROM staging_events e
-  WHERE e.page = 'NextSong'`;
+/**
+ * This load's new plays: staged NextSong events, one row per event identity (a re-delivered event counts once),
+ * minus the events an earlier load already made songplays of. Computed once; songplays, their match keys and
+ * time are all derived from it.
+ */
+export const createNewPlays = `
+CREATE TEMP TABLE new_plays AS
+-- Epoch milliseconds as a TIMESTAMP, the portable way (Redshift has no one-argument to_timestamp); double
+-- arithmetic, because numeric division costs a second per million rows.
+SELECT TIMESTAMP 'epoch' + CAST(e.ts AS DOUBLE PRECISION) / 1000.0 * INTERVAL '1 second' AS start_time, e.ts, e.user_id, e.level, e.song, e.artist, e.length, e.session_id,
+       e.item_in_session, e.location, e.user_agent
+FROM (
+  SELECT s.ts, s.user_id, s.level, s.song, s.artist, s.length, s.session_id, s.item_in_session, s.location,
+         s.user_agent,
+         ROW_NUMBER() OVER (PARTITION BY s.session_id, s.item_in_session
+                            ORDER BY s.ts, s.user_id, s.song, s.artist, s.length, s.level, s.location,
+                                     s.user_agent) AS pick
+  FROM staging_events s
+  WHERE s.page = 'NextSong'
+) e
+WHERE e.pick = 1
+  AND NOT EXISTS (SELECT 1 FROM etl_play_keys k
+                  WHERE k.session_id = e.session_id AND k.item_in_session = e.item_in_session)`;
 
 /** The song each (title, artist name, duration) resolves to: the lowest song_id, so several matches never fan out. */
 const songMatches = `
@@ -84,24 +95,19 @@ const songMatches = `
 /** Keeps each new play's match keys, so that songs arriving in a later load can still be matched to it. */
 export const insertPlayKeys = `
 INSERT INTO etl_play_keys (session_id, item_in_session, song, artist, length)
-SELECT e.session_id, e.item_in_session, e.song, e.artist, e.length
-FROM (${stagedPlays}) e
-WHERE e.pick = 1
-  AND NOT EXISTS (SELECT 1 FROM etl_play_keys k
-                  WHERE k.session_id = e.session_id AND k.item_in_session = e.item_in_session)`;
+SELECT session_id, item_in_session, song, artist, length
+FROM new_plays
+ORDER BY session_id, item_in_session`;
 
 /** New songplays, matched on title + artist name + duration; unmatched plays keep NULL song and artist. */
 export const insertSongplays = `
 INSERT INTO songplays (start_time, user_id, level, song_id, artist_id, session_id, item_in_session, location,
                        user_agent)
-SELECT ${START_TIME}, CAST(e.user_id AS INTEGER), e.level, m.song_id, m.artist_id, e.session_id,
+SELECT e.start_time, CAST(e.user_id AS INTEGER), e.level, m.song_id, m.artist_id, e.session_id,
        e.item_in_session, e.location, e.user_agent
-FROM (${stagedPlays}) e
+FROM new_plays e
 LEFT JOIN (${songMatches}) m ON m.title = e.song AND m.artist_name = e.artist AND m.duration = e.length
-WHERE e.pick = 1
-  AND NOT EXISTS (SELECT 1 FROM songplays p
-                  WHERE p.session_id = e.session_id AND p.item_in_session = e.item_in_session)
-ORDER BY e.ts`;
+ORDER BY e.start_time`;
 
 /** Re-matches earlier plays when this load brought songs (they may now match, or match a lower song_id). */
 export const rematchSongplays = `
@@ -123,13 +129,11 @@ SELECT t.start_time,
        CAST(EXTRACT(month FROM t.start_time) AS SMALLINT),
        CAST(EXTRACT(year FROM t.start_time) AS SMALLINT),
        CAST(EXTRACT(dow FROM t.start_time) AS SMALLINT)
-FROM (
-  SELECT DISTINCT ${START_TIME} AS start_time
-  FROM staging_events e
-  WHERE e.page = 'NextSong'
-) t
+FROM (SELECT DISTINCT start_time FROM new_plays) t
 WHERE NOT EXISTS (SELECT 1 FROM time known WHERE known.start_time = t.start_time)
 ORDER BY t.start_time`;
+
+export const dropNewPlays = 'DROP TABLE new_plays';
 
 /**
  * Each staged user's latest event (ties broken by session and item, which identify an event), kept only when it
@@ -142,10 +146,15 @@ FROM (
   SELECT CAST(e.user_id AS INTEGER) AS user_id, e.first_name, e.last_name, e.gender, e.level, e.ts,
          e.session_id, e.item_in_session,
          ROW_NUMBER() OVER (PARTITION BY e.user_id
-                            ORDER BY e.ts DESC, e.session_id DESC, e.item_in_session DESC, e.level DESC,
+                            ORDER BY e.session_id DESC, e.item_in_session DESC, e.level DESC,
                                      e.first_name DESC, e.last_name DESC, e.gender DESC) AS pick
   FROM staging_events e
-  WHERE e.user_id <> '' AND e.ts IS NOT NULL AND e.session_id IS NOT NULL AND e.item_in_session IS NOT NULL
+  -- Only the events at each user's latest ts take part in the tie-break: an aggregate, not a full sort.
+  JOIN (SELECT user_id, MAX(ts) AS ts
+        FROM staging_events
+        WHERE user_id <> '' AND ts IS NOT NULL
+        GROUP BY user_id) latest ON latest.user_id = e.user_id AND latest.ts = e.ts
+  WHERE e.session_id IS NOT NULL AND e.item_in_session IS NOT NULL
 ) c
 LEFT JOIN etl_user_state s ON s.user_id = c.user_id
 WHERE c.pick = 1

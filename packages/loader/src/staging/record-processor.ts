@@ -1,0 +1,135 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Dataset } from '../dataset.js';
+import { type ObjectCounts, ObjectReader, type RecordProblem } from '../records/object-reader.js';
+import type { WorkerReply, WorkerRequest } from './record-worker-protocol.js';
+
+/** Reads one object's chunks into COPY rows; `rows` receives them in order, and may ask to wait (backpressure). */
+export interface ObjectSession {
+  push(chunk: Buffer): Promise<void>;
+  /** Ends the object; `aborted` keeps the complete records read so far (the object could not be read to its end). */
+  end(how: 'complete' | 'aborted'): Promise<{ counts: ObjectCounts; problems: RecordProblem[] }>;
+}
+
+export interface RecordProcessor {
+  open(dataset: Dataset, rows: (rows: Buffer | string) => Promise<void> | void): ObjectSession;
+  close(): Promise<void>;
+}
+
+/** Parses, validates and encodes on the calling thread: for tiny loads and as the reference behaviour. */
+export function inlineProcessor(keepProblems: number): RecordProcessor {
+  return {
+    open(dataset, rows) {
+      let pending: Promise<void> | void;
+      const reader = new ObjectReader(
+        dataset,
+        (batch) => {
+          pending = rows(batch);
+        },
+        keepProblems,
+      );
+      const settle = async () => {
+        if (pending) await pending;
+        pending = undefined;
+      };
+      return {
+        async push(chunk) {
+          reader.push(chunk);
+          await settle();
+        },
+        async end(how) {
+          if (how === 'complete') reader.end();
+          else reader.flushRows();
+          await settle();
+          return { counts: reader.counts, problems: reader.problems };
+        },
+      };
+    },
+    async close() {},
+  };
+}
+
+/** The compiled worker beside this module (tests import the sources, whose worker must still be the built one). */
+function workerUrl(): URL {
+  const here = import.meta.url;
+  if (here.endsWith('.ts'))
+    return new URL(here.replace('/src/', '/dist/').replace(/record-processor\.ts$/, 'record-worker.js'));
+  return new URL('./record-worker.js', here);
+}
+
+const MAX_IN_FLIGHT_PER_OBJECT = 4;
+
+/**
+ * Spreads objects over worker threads (JSON.parse and validation are most of a load's CPU; the main thread
+ * then only moves bytes and feeds COPY). An object stays on one worker; each chunk is answered with its rows,
+ * and at most a few chunks per object are in flight, so memory stays flat whatever the dataset's size.
+ */
+export function workerProcessor(
+  keepProblems: number,
+  size = Math.min(4, Math.max(1, availableParallelism())),
+): RecordProcessor {
+  const workers = Array.from({ length: size }, () => new Worker(workerUrl()));
+  const waiting = new Map<number, ((reply: WorkerReply) => void)[]>();
+  let failure: Error | undefined;
+  for (const worker of workers) {
+    worker.on('message', (reply: WorkerReply) => waiting.get(reply.id)?.shift()?.(reply));
+    worker.on('error', (error) => {
+      failure = error;
+      for (const queue of waiting.values())
+        for (const resolve of queue.splice(0)) resolve({ id: -1, rows: null });
+    });
+    worker.unref();
+  }
+  let nextId = 0;
+  return {
+    open(dataset, rows) {
+      const id = nextId++;
+      const worker = workers[id % workers.length]!;
+      const queue: ((reply: WorkerReply) => void)[] = [];
+      waiting.set(id, queue);
+      const inFlight: Promise<WorkerReply>[] = [];
+      let delivered: Promise<void> = Promise.resolve();
+      const send = (
+        request: Omit<WorkerRequest, 'id' | 'dataset' | 'keepProblems'>,
+        transfer: ArrayBuffer[],
+      ) => {
+        if (failure) throw failure;
+        const reply = new Promise<WorkerReply>((resolve) => queue.push(resolve));
+        worker.postMessage({ id, dataset, keepProblems, ...request } satisfies WorkerRequest, transfer);
+        // Rows are written in the order their chunks were sent: each waits for the one sent before it.
+        const previous = delivered;
+        const written = reply.then(async (answer) => {
+          await previous;
+          if (failure) throw failure;
+          if (answer.rows)
+            await rows(Buffer.from(answer.rows.buffer, answer.rows.byteOffset, answer.rows.byteLength));
+          return answer;
+        });
+        delivered = written.then(() => undefined);
+        // Every reply is awaited by push or end; this only keeps an abandoned one from being "unhandled".
+        written.catch(() => undefined);
+        inFlight.push(written);
+        return written;
+      };
+      return {
+        async push(chunk) {
+          // A copy the worker can own: pooled buffers from streams cannot be transferred safely.
+          const owned = new Uint8Array(chunk.byteLength);
+          owned.set(chunk);
+          void send({ chunk: owned }, [owned.buffer]);
+          while (inFlight.length >= MAX_IN_FLIGHT_PER_OBJECT) await inFlight.shift();
+        },
+        async end(how) {
+          const last = send({ end: how }, []);
+          await Promise.all(inFlight.splice(0));
+          const answer = await last;
+          waiting.delete(id);
+          return { counts: answer.counts!, problems: answer.problems ?? [] };
+        },
+      };
+    },
+    async close() {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    },
+  };
+}

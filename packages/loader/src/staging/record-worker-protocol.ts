@@ -1,0 +1,18 @@
+import type { ObjectCounts, RecordProblem } from '../records/object-reader.js';
+
+/** A chunk of one object for a worker; `end` closes the object (complete, or cut short by a read failure). */
+export interface WorkerRequest {
+  id: number;
+  dataset: string;
+  keepProblems: number;
+  chunk?: Uint8Array;
+  end?: 'complete' | 'aborted';
+}
+
+/** The rows a request produced; with the final reply, the object's counts and problems. */
+export interface WorkerReply {
+  id: number;
+  rows: Uint8Array | null;
+  counts?: ObjectCounts;
+  problems?: RecordProblem[];
+}

@@ -1,0 +1,66 @@
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@sparkify/testkit';
+import { migrateTo } from '@sparkify/schema';
+import { loadInto, ndjson, play, smallDataset, starSnapshot, writeFixture } from './fixtures.js';
+
+const databases: TestDatabase[] = [];
+async function freshWarehouse(): Promise<TestDatabase> {
+  const db = await createTestDatabase(inject('pgUrl'), 'loader_workers');
+  await migrateTo(db.knex, { dialect: 'postgres' });
+  databases.push(db);
+  return db;
+}
+afterAll(async () => {
+  for (const db of databases) await db.drop();
+});
+
+async function ledger(db: TestDatabase) {
+  const files = await db
+    .knex('etl_files')
+    .select('object_key', 'records_read', 'records_staged', 'records_rejected')
+    .orderBy('object_key');
+  const rejects = await db
+    .knex('etl_rejects')
+    .select('object_key', 'line_number', 'field', 'reason', 'raw_record')
+    .orderBy(['object_key', 'line_number']);
+  return { files, rejects };
+}
+
+describe('worker threads', () => {
+  it('stage exactly what the single-threaded path stages, rejects included, with chunks split mid-record', async () => {
+    const { songFiles, dayFiles } = smallDataset();
+    // A large day so that objects span several read chunks, with bad records in the middle.
+    const bigDay = ndjson(
+      Array.from({ length: 4000 }, (_, index) =>
+        play({
+          sessionId: 5000 + Math.floor(index / 50),
+          itemInSession: index % 50,
+          location: `Town ${index} ${'x'.repeat(index % 300)}`,
+        }),
+      ),
+    ).replace(
+      /"ts":1541106106796,"userAgent":"\\"Mozilla\/5.0\\"","userId":"10"}\n(.*)\n/,
+      (line) => `${line}{"broken": \n`,
+    );
+    const root = writeFixture({
+      ...songFiles,
+      ...dayFiles,
+      'log_data/2018/11/2018-11-09-events.json': bigDay,
+    });
+
+    const inline = await freshWarehouse();
+    const single = await loadInto(inline.knex, { source: { source: root }, workers: 0, maxErrors: 10 });
+    const threaded = await freshWarehouse();
+    const parallel = await loadInto(threaded.knex, { source: { source: root }, workers: 2, maxErrors: 10 });
+
+    expect(single.status).toBe('succeeded');
+    expect(parallel.stages.stage).toMatchObject({
+      records: single.stages.stage.records,
+      staged: single.stages.stage.staged,
+      rejected: single.stages.stage.rejected,
+    });
+    expect(single.stages.stage.rejected).toBe(1);
+    expect(await starSnapshot(threaded.knex)).toEqual(await starSnapshot(inline.knex));
+    expect(await ledger(threaded)).toEqual(await ledger(inline));
+  });
+});
