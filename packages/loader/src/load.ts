@@ -49,7 +49,7 @@ export interface LoadOptions {
   isProcessAlive: (pid: number) => boolean;
   /** Objects read at once on the postgres target. */
   concurrency?: number;
-  /** Worker threads that parse and validate on the postgres target (0: none; default: one per core, up to 4). */
+  /** Worker threads that parse and validate on the postgres target (0: none; default: cores - 1, 1 to 4). */
   workers?: number;
   redshift?: Omit<RedshiftStageConfig, 'maxErrors'>;
   onProgress?: (progress: LoadProgress) => void;

@@ -21,6 +21,7 @@ export interface LoadCommandOptions extends GlobalOptions {
   wait?: string | boolean;
   breakLock?: boolean;
   concurrency?: string;
+  workers?: string;
   sample?: string;
   manifestPrefix?: string;
   serverless?: boolean;
@@ -95,6 +96,7 @@ function loadSettings(
     waitMs: wait * 1000,
     isProcessAlive,
     concurrency: wholeNumber('--concurrency', options.concurrency, 8, 256) || 1,
+    ...(options.workers === undefined ? {} : { workers: wholeNumber('--workers', options.workers, 0, 64) }),
   };
   if (usesS3 || config.target === 'redshift') settings.s3Client = s3ClientFor(config, options.endpoint);
   if (config.target === 'redshift') {
@@ -173,6 +175,7 @@ export function registerLoadCommand(program: Command, context: CliContext): void
     .option('--wait [seconds]', 'wait for another running load instead of failing (default 3600 s)')
     .option('--break-lock', 'free the load lock first (only when its holder is known to be gone)')
     .option('--concurrency <n>', 'objects read at once (postgres target)', '8')
+    .option('--workers <n>', 'threads that parse and validate (postgres target; default: cores - 1; 0: none)')
     .addOption(
       new Option('--sample <n>', 'redshift: objects per dataset validated before any COPY').default('20'),
     )

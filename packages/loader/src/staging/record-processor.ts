@@ -60,6 +60,14 @@ function workerUrl(): URL {
 const MAX_IN_FLIGHT_PER_OBJECT = 4;
 
 /**
+ * One core stays for the main thread's I/O and (on a local database) PostgreSQL's COPY backend, which costs about
+ * as much CPU as parsing: on 2 cores, one parser thread; never more than 4, whose heaps would cost memory.
+ */
+export function defaultWorkerCount(): number {
+  return Math.min(4, Math.max(1, availableParallelism() - 1));
+}
+
+/**
  * Spreads objects over worker threads (JSON.parse and validation are most of a load's CPU; the main thread
  * then only moves bytes and feeds COPY). An object stays on one worker; each chunk is answered with its rows,
  * and at most a few chunks per object are in flight, so memory stays flat whatever the dataset's size.

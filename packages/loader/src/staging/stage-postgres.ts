@@ -16,7 +16,7 @@ import type { StageProgress, StageResult } from './stage-result.js';
 export interface StagePostgresOptions {
   /** Objects read at once (many small song objects hide each other's latency). */
   concurrency?: number;
-  /** Worker threads that parse and validate; 0 does it on this thread. Default: one per core (up to 4). */
+  /** Worker threads that parse and validate; 0 does it on this thread. Default: cores - 1 (1 to 4). */
   workers?: number;
   /** Problems kept in memory for the ledger (all are counted). */
   keepRejects?: number;
