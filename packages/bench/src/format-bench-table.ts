@@ -41,6 +41,12 @@ export function formatBenchTable(report: BenchReport): string {
       `PostgreSQL ${report.postgres.settings.server_version ?? report.postgres.version} (embedded, default durability); ` +
       `load average ${fixed(machine.loadAverage, 2)} at the start`,
   );
+  if (machine.loadAverage > machine.cores) {
+    lines.push(
+      `warning: the machine was busy (load average ${fixed(machine.loadAverage, 2)} on ${machine.cores} cores): ` +
+        'every figure is pessimistic; rerun on a quiet machine for the README',
+    );
+  }
   lines.push(
     `code: ${report.code.commit}, loader ${report.code.loader}${report.code.loaderChanges ? ' WITH UNCOMMITTED CHANGES' : ''}`,
   );

@@ -1,7 +1,7 @@
 /** One line of progress on a terminal (rewritten in place), or a line every few seconds in a log. */
 export interface ProgressLine {
-  /** Shows the latest state; cheap to call often (it throttles itself). */
-  update(text: string): void;
+  /** Shows the latest state; cheap to call often (it throttles itself, and only calls `text` when it shows). */
+  update(text: string | (() => string)): void;
   /** Replaces the progress with a final line. */
   done(text: string): void;
 }
@@ -18,11 +18,12 @@ export function createProgressLine(stream: NodeJS.WriteStream): ProgressLine {
       const now = performance.now();
       if (now - lastShown < everyMs) return;
       lastShown = now;
+      const line = typeof text === 'function' ? text() : text;
       if (interactive) {
-        stream.write(`\r\x1b[2K${text}`);
+        stream.write(`\r\x1b[2K${line}`);
         showing = true;
       } else {
-        stream.write(`${text}\n`);
+        stream.write(`${line}\n`);
       }
     },
     done(text) {

@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   const progress = createProgressLine(process.stderr);
 
   const dataset = await ensureDataset(cacheFolder, size, args.seed, (event) =>
-    progress.update(`generating ${size.name}: ${event.phase} ${count(event.done)}/${count(event.total)}`),
+    progress.update(() => `generating ${size.name}: ${event.phase} ${count(event.done)}/${count(event.total)}`),
   );
   progress.done(
     dataset.generateSeconds === null
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
       : `dataset ${size.name}: generated in ${dataset.generateSeconds.toFixed(1)} s into ${cacheFolder}`,
   );
   const copyFile = await ensureCopyFile(cacheFolder, dataset.logKeys, (records) =>
-    progress.update(`encoding the ceiling's COPY text: ${count(records)}/${count(dataset.events)} events`),
+    progress.update(() => `encoding the ceiling's COPY text: ${count(records)}/${count(dataset.events)} events`),
   );
   progress.done(`ceiling input: ${count(copyFile.records)} rows, ${(copyFile.bytes / 1e6).toFixed(0)} MB of COPY text`);
 

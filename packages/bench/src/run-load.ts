@@ -52,7 +52,8 @@ try {
     source: { source },
     holder: { holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, host: hostname(), pid: process.pid },
     isProcessAlive,
-    onProgress: (event) => progress.update(`  ${label}: ${describe(event)}`),
+    // Formatting numbers costs; only the progress actually shown is described.
+    onProgress: (event) => progress.update(() => `  ${label}: ${describe(event)}`),
   });
   const loadSeconds = (performance.now() - began) / 1000;
   progress.done(`  ${label}: ${result.status} in ${loadSeconds.toFixed(2)} s`);
