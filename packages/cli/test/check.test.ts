@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createTestDatabase, type TestDatabase } from '@sparkify/testkit';
+import { folderSink, generateDataset } from '@sparkify/generator';
+import { buildSuite } from '@sparkify/quality';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { removeTempFolders, runSparkify, tempFolder } from './run-sparkify.js';
+
+afterAll(removeTempFolders);
+
+describe('sparkify check after sparkify load', () => {
+  let db: TestDatabase;
+  let env: Record<string, string>;
+  let work: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(inject('pgUrl'), 'cli_check');
+    work = tempFolder('sparkify-check-');
+    env = { DATABASE_URL: db.url, SPARKIFY_HOME: join(work, 'home') };
+    await generateDataset(
+      { songs: 300, events: 3000, days: 3, seed: 11, matchRate: 0.3 },
+      folderSink(join(work, 'data')),
+    );
+    expect((await runSparkify(['migrate'], { env })).code).toBe(0);
+    const load = await runSparkify(['load', '--source', join(work, 'data')], { env });
+    expect(load.code, load.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('exits 0 after a clean load', async () => {
+    const run = await runSparkify(['check'], { env });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/\d+ checks: \d+ passed, \d+ warned, 0 failed/);
+  });
+
+  it('writes valid JUnit with one testcase per check', async () => {
+    const output = join(work, 'r.xml');
+    const run = await runSparkify(['check', '--format', 'junit', '--output', output], { env });
+    expect(run.code).toBe(0);
+    const xml = readFileSync(output, 'utf8');
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const parsed = new XMLParser({ ignoreAttributes: false }).parse(xml) as {
+      testsuites: { testsuite: { testcase: unknown[] } | { testcase: unknown[] }[] };
+    };
+    const suites = ([] as { testcase: unknown[] }[]).concat(parsed.testsuites.testsuite);
+    const cases = suites.flatMap((suite) => ([] as unknown[]).concat(suite.testcase));
+    expect(cases).toHaveLength(buildSuite().length);
+  });
+
+  it('exits 1 and names the orphan check and the user id after deleting a user that songplays refer to', async () => {
+    const userId = (await db.knex('songplays').first('user_id')).user_id as number;
+    const saved = await db.knex('users').where({ user_id: userId }).first();
+    await db.knex('users').where({ user_id: userId }).delete();
+    try {
+      const run = await runSparkify(['check'], { env });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('orphans_songplays_user_id');
+      expect(run.stdout).toContain(`user_id=${userId}`);
+      const json = await runSparkify(['check', '--format', 'json'], { env });
+      expect(json.code).toBe(1);
+      const report = JSON.parse(json.stdout) as { results: { name: string; status: string }[] };
+      expect(report.results.find((result) => result.name === 'orphans_songplays_user_id')?.status).toBe(
+        'fail',
+      );
+    } finally {
+      await db.knex('users').insert(saved);
+    }
+  });
+
+  it('exits 2 when the database cannot be reached', async () => {
+    const run = await runSparkify(['check'], {
+      env: { ...env, DATABASE_URL: 'postgres://nobody:canary-pw@127.0.0.1:9/none' },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('127.0.0.1:9');
+    expect(run.stderr + run.stdout).not.toContain('canary-pw');
+  });
+});
