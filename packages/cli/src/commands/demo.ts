@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { folderSink, generateDataset } from '@sparkify/generator';
 import { migrateTo } from '@sparkify/schema';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { ExitCode } from '../errors.js';
+import { CliError, ExitCode } from '../errors.js';
 import { runWithConfig, runWithWarehouse } from '../run-command.js';
 import { runCheck } from './check.js';
 import { runLoadCommand } from './load.js';
@@ -12,6 +12,14 @@ import { runLoadCommand } from './load.js';
 interface DemoOptions extends GlobalOptions {
   events?: string;
   songs?: string;
+}
+
+function count(name: string, value: string | undefined, fallback: number): number {
+  const parsed = value === undefined ? fallback : Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 10_000_000) {
+    throw new CliError(`${name}: expected a whole number from 1 to 10000000, got "${value}"`);
+  }
+  return parsed;
 }
 
 /** `sparkify demo`: the whole job on the embedded default: sample data, migrate, load, check. */
@@ -32,6 +40,8 @@ Example:
     )
     .action(async (_options: DemoOptions, command: Command) => {
       const options = command.optsWithGlobals<DemoOptions>();
+      const events = count('--events', options.events, 20_000);
+      const songs = count('--songs', options.songs, 2000);
       const folder = await runWithConfig(context, options, async ({ config, err }) => {
         const target = join(config.home, 'demo-data');
         if (!existsSync(join(target, 'log_data'))) {
