@@ -1,6 +1,7 @@
 import type { BenchSizeName } from './bench-size.js';
 import type { MachineInfo } from './machine-info.js';
 import type { TargetResult } from './judge-targets.js';
+import type { ServerLogSummary } from './parse-server-log.js';
 
 /** What one benchmark run measured, before any ratios. */
 export interface BenchMeasurements {
@@ -73,6 +74,8 @@ export interface BenchReport {
   };
   figures: BenchFigures;
   targets: TargetResult[];
+  /** The server's log over the first load: its slow statements (server time) and checkpoints. */
+  firstLoadServerLog: ServerLogSummary;
   measurements: BenchMeasurements;
   /** Which code was measured: the commit, and whether the loader had uncommitted changes (or another build). */
   code: { commit: string; loaderChanges: boolean; loader: string };

@@ -71,6 +71,16 @@ export function formatBenchTable(report: BenchReport): string {
     `checks: ${checks.checks} checks, ${checks.failed} failed, ${checks.warned} warned, ${checks.errored} errored; ` +
       `second load: ${report.measurements.secondLoad.status}, load() ${fixed(report.measurements.secondLoad.loadSeconds, 2)} s`,
   );
+  const serverLog = report.firstLoadServerLog;
+  if (serverLog.slowStatements.length > 0 || serverLog.checkpoints.length > 0) {
+    lines.push('');
+    lines.push(
+      `the load's slowest statements (server time)${serverLog.checkpoints.length > 0 ? `; checkpoints during the load: ${serverLog.checkpoints.join(', ')}` : ''}:`,
+    );
+    for (const slow of serverLog.slowStatements.slice(0, 8)) {
+      lines.push(`${fixed(slow.ms / 1000, 2).padStart(7)} s  ${slow.statement.slice(0, 100)}`);
+    }
+  }
   lines.push('');
   const targetWidths = [34, 9, 7, 6];
   lines.push(row(['target', 'measured', 'limit', 'result'], targetWidths));

@@ -90,6 +90,7 @@ describe('formatBenchTable', () => {
       dataset: { events: 1_000_000, songs: 10_000, songFiles: 10_000, logFiles: 30, sourceBytes: 4e8, eventSourceBytes: 3.9e8, copyBytes: 2.5e8 },
       figures,
       targets: judgeTargets(figures),
+      firstLoadServerLog: { slowStatements: [{ ms: 2500, statement: 'INSERT INTO time SELECT 1' }], checkpoints: ['wal'] },
       measurements,
       code: { commit: 'abc1234', loaderChanges: false, loader: 'packages/loader' },
       machine: { cpu: 'Test CPU', cores: 2, memoryGiB: 8, os: 'linux', node: 'v20.20.0', loadAverage: 0.1 },
@@ -101,6 +102,8 @@ describe('formatBenchTable', () => {
     expect(text).toMatch(/^loader peak RSS ≤ 256 MB +200 MB +256 MB +PASS$/m);
     expect(text).toContain('FAIL: 1 of 5 targets not met');
     expect(text).not.toContain('the machine was busy');
+    expect(text).toContain("the load's slowest statements (server time); checkpoints during the load: wal:");
+    expect(text).toMatch(/^ +2\.50 s {2}INSERT INTO time SELECT 1$/m);
     expect(text).toContain('Test CPU, 2 cores, 8.0 GiB, Node v20.20.0, PostgreSQL 18.1');
   });
 });

@@ -17,6 +17,7 @@ import { formatBenchTable } from './format-bench-table.js';
 import { judgeTargets } from './judge-targets.js';
 import { machineInfo } from './machine-info.js';
 import { measureCeiling } from './measure-ceiling.js';
+import { parseServerLog } from './parse-server-log.js';
 import { BenchUsageError, benchUsage, parseBenchArgs } from './parse-bench-args.js';
 import { createProgressLine } from './progress-line.js';
 import { type ChildLoad, killChildLoads, runLoadChild } from './run-load-child.js';
@@ -147,10 +148,13 @@ async function main(): Promise<void> {
       rmSync(profileFolder, { recursive: true, force: true });
       mkdirSync(profileFolder, { recursive: true });
     }
+    const logBefore = server.log().length;
     const first = await runLoadChild(server.url, cacheFolder, 'load', {
       nodeArgs: args.profile ? ['--cpu-prof', '--cpu-prof-dir', profileFolder] : [],
       loaderFolder: args.loader,
     });
+    const firstLoadServerLog = parseServerLog(server.log().slice(logBefore));
+    firstLoadServerLog.slowStatements = firstLoadServerLog.slowStatements.slice(0, 15);
     if (first.result.status !== 'succeeded') {
       console.error(`the load did not succeed (${first.result.status}): ${first.result.error?.message ?? ''}`);
       process.exitCode = 1;
@@ -197,6 +201,7 @@ async function main(): Promise<void> {
       },
       figures,
       targets: judgeTargets(figures),
+      firstLoadServerLog,
       measurements,
       code: measuredCode(args.loader),
       machine,
