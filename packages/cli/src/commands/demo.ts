@@ -48,8 +48,8 @@ Example:
           err(`1/4 generating a sample Sparkify dataset in ${target} …`);
           const summary = await generateDataset(
             {
-              events: Number(options.events ?? 20_000),
-              songs: Number(options.songs ?? 2000),
+              events,
+              songs,
               days: 30,
               seed: 42,
             },
