@@ -6,7 +6,13 @@ export { openSource, datasetLocations, type SourceSpec } from './sources/open-so
 export { isS3Url, parseS3Url } from './sources/s3-location.js';
 export type { Source, SourceObject } from './sources/source.js';
 export { type FileOutcome, type Reject } from './ledger/ledger.js';
-export { breakLoadLock, readLoadLock, type LockHolder, type LockState } from './ledger/load-lock.js';
+export {
+  breakLoadLock,
+  isProcessAlive,
+  readLoadLock,
+  type LockHolder,
+  type LockState,
+} from './ledger/load-lock.js';
 export { copyTextField } from './records/copy-text.js';
 export { encodeRecord, copyColumns } from './records/encode-record.js';
 export { validateRecord, schemaFiles } from './records/validate-record.js';

@@ -26,7 +26,7 @@ import {
 } from './staging/stage-redshift.js';
 import { stageToPostgres } from './staging/stage-postgres.js';
 import type { StageProgress, StageResult } from './staging/stage-result.js';
-import { runTransforms, type TransformCounts } from './transforms/run-transforms.js';
+import { noTransformCounts, runTransforms, type TransformCounts } from './transforms/run-transforms.js';
 
 /** Progress of a long load, for a terminal display. */
 export type LoadProgress = { stage: 'list'; objects: number } | StageProgress | { stage: 'transform' };
@@ -78,16 +78,6 @@ export interface LoadResult {
   error?: { code: string; message: string };
   dryRun?: { toLoad: SourceObject[]; skipped: SourceObject[]; redshift?: RedshiftStagePlan };
 }
-
-const emptyTransform: TransformCounts = {
-  nextsongStaged: 0,
-  songsAdded: 0,
-  artistsWritten: 0,
-  songplaysAdded: 0,
-  songplaysRematched: 0,
-  timeAdded: 0,
-  usersWritten: 0,
-};
 
 const seconds = (start: number) => Math.round((performance.now() - start) / 10) / 100;
 
@@ -152,7 +142,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     stages: {
       list: { seconds: 0, objects: 0, bytes: 0 },
       stage: { seconds: 0, records: 0, staged: 0, rejected: 0, bytes: 0 },
-      transform: { seconds: 0, ...emptyTransform },
+      transform: { seconds: 0, ...noTransformCounts() },
     },
     files: [],
     rejects: [],

@@ -1,18 +1,16 @@
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@sparkify/testkit';
-import { migrateTo } from '@sparkify/schema';
-import { loadInto, ndjson, play, smallDataset, song, starSnapshot, writeFixture } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import {
+  loadInto,
+  ndjson,
+  play,
+  smallDataset,
+  song,
+  starSnapshot,
+  writeFixture,
+  migratedWarehouses,
+} from './fixtures.js';
 
-const databases: TestDatabase[] = [];
-async function freshWarehouse(): Promise<TestDatabase> {
-  const db = await createTestDatabase(inject('pgUrl'), 'loader_bad');
-  await migrateTo(db.knex, { dialect: 'postgres' });
-  databases.push(db);
-  return db;
-}
-afterAll(async () => {
-  for (const db of databases) await db.drop();
-});
+const freshWarehouse = migratedWarehouses('loader_bad');
 
 const { songFiles, dayFiles } = smallDataset();
 const badDay = [

@@ -3,6 +3,9 @@ import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Knex } from 'knex';
+import { afterAll, inject } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@sparkify/testkit';
+import { migrateTo } from '@sparkify/schema';
 import { load, type LoadOptions, type LoadResult } from '../src/index.js';
 
 /** A song object with every key of the format. */
@@ -89,20 +92,20 @@ export function loadInto(
   });
 }
 
-/** Every star table's rows (songplay_id excluded: a surrogate), sorted, for comparing two warehouses. */
-export async function starSnapshot(knex: Knex): Promise<Record<string, unknown[]>> {
-  const tables = {
-    songplays:
-      'SELECT start_time, user_id, level, song_id, artist_id, session_id, item_in_session, location, user_agent FROM songplays ORDER BY session_id, item_in_session',
-    users: 'SELECT * FROM users ORDER BY user_id',
-    songs: 'SELECT * FROM songs ORDER BY song_id',
-    artists: 'SELECT * FROM artists ORDER BY artist_id',
-    time: 'SELECT * FROM time ORDER BY start_time',
+export { starSnapshot } from '@sparkify/testkit';
+
+/** Fresh migrated warehouses for one test file (a database each), all dropped after the file. */
+export function migratedWarehouses(prefix: string): () => Promise<TestDatabase> {
+  const databases: TestDatabase[] = [];
+  afterAll(async () => {
+    for (const db of databases) await db.drop();
+  });
+  return async () => {
+    const db = await createTestDatabase(inject('pgUrl'), prefix);
+    await migrateTo(db.knex, { dialect: 'postgres' });
+    databases.push(db);
+    return db;
   };
-  const snapshot: Record<string, unknown[]> = {};
-  for (const [name, sql] of Object.entries(tables))
-    snapshot[name] = (await knex.raw<{ rows: unknown[] }>(sql)).rows;
-  return snapshot;
 }
 
 /**

@@ -1,18 +1,17 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@sparkify/testkit';
-import { migrateTo } from '@sparkify/schema';
-import { loadInto, ndjson, play, song, starSnapshot, visit, writeFixture } from './fixtures.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type TestDatabase } from '@sparkify/testkit';
+import {
+  loadInto,
+  ndjson,
+  play,
+  song,
+  starSnapshot,
+  visit,
+  writeFixture,
+  migratedWarehouses,
+} from './fixtures.js';
 
-const databases: TestDatabase[] = [];
-async function freshWarehouse(): Promise<TestDatabase> {
-  const db = await createTestDatabase(inject('pgUrl'), 'loader_rules');
-  await migrateTo(db.knex, { dialect: 'postgres' });
-  databases.push(db);
-  return db;
-}
-afterAll(async () => {
-  for (const db of databases) await db.drop();
-});
+const freshWarehouse = migratedWarehouses('loader_rules');
 
 describe('the star schema rules', () => {
   let db: TestDatabase;

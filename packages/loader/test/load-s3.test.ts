@@ -1,24 +1,26 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, startTestS3, type TestDatabase, type TestS3 } from '@sparkify/testkit';
-import { migrateTo } from '@sparkify/schema';
-import { gz, loadInto, ndjson, play, smallDataset, song, starSnapshot, writeFixture } from './fixtures.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestS3, type TestS3 } from '@sparkify/testkit';
+import {
+  gz,
+  loadInto,
+  ndjson,
+  play,
+  smallDataset,
+  song,
+  starSnapshot,
+  writeFixture,
+  migratedWarehouses,
+} from './fixtures.js';
 
 let s3: TestS3;
-const databases: TestDatabase[] = [];
-async function freshWarehouse(): Promise<TestDatabase> {
-  const db = await createTestDatabase(inject('pgUrl'), 'loader_s3');
-  await migrateTo(db.knex, { dialect: 'postgres' });
-  databases.push(db);
-  return db;
-}
+const freshWarehouse = migratedWarehouses('loader_s3');
 beforeAll(async () => {
   s3 = await startTestS3();
 });
 afterAll(async () => {
-  for (const db of databases) await db.drop();
   await s3.stop();
 });
 

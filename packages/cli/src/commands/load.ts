@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type Command, Option } from 'commander';
-import { load, LoaderError, type LoadOptions, type LoadResult } from '@sparkify/loader';
+import { isProcessAlive, load, LoaderError, type LoadOptions, type LoadResult } from '@sparkify/loader';
 import type { SparkifyConfig } from '../config/config-schema.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
@@ -36,15 +36,6 @@ function wholeNumber(name: string, value: string | undefined, fallback: number, 
     throw new CliError(`${name}: expected a whole number from 0 to ${max}, got "${value}"`);
   }
   return parsed;
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Turns a loader failure into a CLI error: data problems exit 1, the rest (access, lock, config) exit 2. */

@@ -11,7 +11,7 @@ import { copyColumns } from '../records/encode-record.js';
 import type { Source, SourceObject } from '../sources/source.js';
 import { forEachConcurrently } from './for-each-concurrently.js';
 import { inlineProcessor, type RecordProcessor, workerProcessor } from './record-processor.js';
-import type { StageProgress, StageResult } from './stage-result.js';
+import { emptyStageResult, type StageProgress, type StageResult } from './stage-result.js';
 
 export interface StagePostgresOptions {
   /** Objects read at once (many small song objects hide each other's latency). */
@@ -43,14 +43,7 @@ export async function stageToPostgres(
   objects: readonly SourceObject[],
   options: StagePostgresOptions = {},
 ): Promise<StageResult> {
-  const result: StageResult = {
-    files: [],
-    rejects: [],
-    recordsRead: 0,
-    recordsStaged: 0,
-    recordsRejected: 0,
-    bytesRead: 0,
-  };
+  const result = emptyStageResult();
   const keepRejects = options.keepRejects ?? 10_000;
   const plannedBytes = objects.reduce((sum, object) => sum + object.size, 0);
   const processor: RecordProcessor =

@@ -15,7 +15,7 @@ import {
   loadErrorsSql,
   serverlessLoadErrorsSql,
 } from './redshift-sql.js';
-import type { StageProgress, StageResult } from './stage-result.js';
+import { emptyStageResult, type StageProgress, type StageResult } from './stage-result.js';
 
 /** Settings of the Redshift COPY path. */
 export interface RedshiftStageConfig {
@@ -136,14 +136,7 @@ export async function stageToRedshift(
   const plan = planRedshiftStage(objects, config, runLabel);
   const sampleRejects = await validateSample(source, plan.sample);
   if (sampleRejects.length > 0) {
-    return {
-      files: [],
-      rejects: sampleRejects,
-      recordsRead: 0,
-      recordsStaged: 0,
-      recordsRejected: sampleRejects.length,
-      bytesRead: 0,
-    };
+    return { ...emptyStageResult(), rejects: sampleRejects, recordsRejected: sampleRejects.length };
   }
   for (const upload of plan.uploads) {
     const { bucket, prefix: key } = parseS3Url(upload.url, { folder: false });
@@ -151,14 +144,7 @@ export async function stageToRedshift(
       new PutObjectCommand({ Bucket: bucket, Key: key, Body: upload.body, ContentType: 'application/json' }),
     );
   }
-  const result: StageResult = {
-    files: [],
-    rejects: [],
-    recordsRead: 0,
-    recordsStaged: 0,
-    recordsRejected: 0,
-    bytesRead: 0,
-  };
+  const result = emptyStageResult();
   const byKey = new Map(objects.map((object) => [object.key, { object, lines: 0, errors: 0 }]));
   const connection = await knex.client.acquireConnection();
   try {

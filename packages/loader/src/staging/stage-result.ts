@@ -18,3 +18,8 @@ export interface StageResult {
   recordsRejected: number;
   bytesRead: number;
 }
+
+/** A StageResult with nothing read yet. */
+export function emptyStageResult(): StageResult {
+  return { files: [], rejects: [], recordsRead: 0, recordsStaged: 0, recordsRejected: 0, bytesRead: 0 };
+}

@@ -22,6 +22,19 @@ export interface TransformOptions {
   eventsStaged: boolean;
 }
 
+/** Counts of a transform that changed nothing. */
+export function noTransformCounts(): TransformCounts {
+  return {
+    nextsongStaged: 0,
+    songsAdded: 0,
+    artistsWritten: 0,
+    songplaysAdded: 0,
+    songplaysRematched: 0,
+    timeAdded: 0,
+    usersWritten: 0,
+  };
+}
+
 async function run(trx: Knex.Transaction, statement: string): Promise<number> {
   const result = (await trx.raw(statement)) as { rowCount?: number | null };
   return result.rowCount ?? 0;
@@ -45,15 +58,7 @@ export async function runTransforms(
   trx: Knex.Transaction,
   options: TransformOptions,
 ): Promise<TransformCounts> {
-  const counts: TransformCounts = {
-    nextsongStaged: 0,
-    songsAdded: 0,
-    artistsWritten: 0,
-    songplaysAdded: 0,
-    songplaysRematched: 0,
-    timeAdded: 0,
-    usersWritten: 0,
-  };
+  const counts = noTransformCounts();
   await tune(trx, options.dialect, 'begin');
   if (options.fullRefresh) for (const statement of sql.clearForFullRefresh) await run(trx, statement);
   const earlierPlays = await trx.raw<{ rows: unknown[] }>('SELECT 1 FROM songplays LIMIT 1');
