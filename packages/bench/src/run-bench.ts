@@ -72,11 +72,14 @@ function git(args: string[]): string {
   }
 }
 
+// What a load runs: uncommitted changes here make a result unreproducible from its commit (tests do not).
+const measuredSources = ['packages/loader/src', 'packages/loader/schemas', 'packages/loader/package.json', 'packages/schema/src'];
+
 /** What code a run measured, so that a result can be traced to a commit (and flagged when it cannot). */
 function measuredCode(loaderFolder: string | null): BenchReport['code'] {
   return {
     commit: git(['rev-parse', '--short', 'HEAD']) || 'unknown',
-    loaderChanges: loaderFolder === null && git(['status', '--porcelain', '--', 'packages/loader', 'packages/schema']) !== '',
+    loaderChanges: loaderFolder === null && git(['status', '--porcelain', '--', ...measuredSources]) !== '',
     loader: loaderFolder ?? 'packages/loader',
   };
 }
