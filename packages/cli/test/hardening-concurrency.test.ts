@@ -44,11 +44,15 @@ describe('two loads at once against one warehouse', () => {
     await blocker.connect();
     await blocker.query('BEGIN');
     await blocker.query('LOCK TABLE time IN ACCESS EXCLUSIVE MODE');
-    const first = startNodeProcess(BIN, ['load', '--source', data], { env: env(withApplicationName(db.url, app)) });
+    const first = startNodeProcess(BIN, ['load', '--source', data], {
+      env: env(withApplicationName(db.url, app)),
+    });
     let waiting: ReturnType<typeof startNodeProcess> | undefined;
     try {
       await waitFor('the first load to hold the lock and wait in its transform', async () =>
-        (await sessionsOf(db.knex, app)).some((session) => /INSERT INTO time/i.test(session.query) && session.waitEventType === 'Lock'),
+        (await sessionsOf(db.knex, app)).some(
+          (session) => /INSERT INTO time/i.test(session.query) && session.waitEventType === 'Lock',
+        ),
       );
       const lock = await db.knex('etl_lock').where({ lock_id: 1 }).first();
       expect(lock).toMatchObject({ pid: first.pid, host: hostname() });
@@ -60,7 +64,9 @@ describe('two loads at once against one warehouse', () => {
       const second = await runSparkify(['load', '--source', data], { env: env() });
       expect(second.code).toBe(2);
       expect(second.stdout).toBe('');
-      expect(second.stderr).toContain(`Another load holds the lock: process ${first.pid} on ${hostname()} since ${acquired.rows[0]!.since}`);
+      expect(second.stderr).toContain(
+        `Another load holds the lock: process ${first.pid} on ${hostname()} since ${acquired.rows[0]!.since}`,
+      );
       expect(second.stderr).toContain('--wait');
       expect(await db.knex('etl_runs').count({ n: '*' })).toEqual([{ n: '1' }]);
 
@@ -85,26 +91,43 @@ describe('two loads at once against one warehouse', () => {
     expect(runs.map((run) => run.status)).toEqual(['succeeded', 'succeeded']);
     // Never interleaved: each run starts after the one before it finished.
     for (let index = 1; index < runs.length; index += 1) {
-      expect(runs[index]!.started_at.getTime()).toBeGreaterThanOrEqual(runs[index - 1]!.finished_at!.getTime());
+      expect(runs[index]!.started_at.getTime()).toBeGreaterThanOrEqual(
+        runs[index - 1]!.finished_at!.getTime(),
+      );
     }
-    expect(await db.knex('etl_lock').where({ lock_id: 1 }).first()).toMatchObject({ holder: null, pid: null });
+    expect(await db.knex('etl_lock').where({ lock_id: 1 }).first()).toMatchObject({
+      holder: null,
+      pid: null,
+    });
   });
 
   it('a lock held by a load on another machine that is gone: refused by name, then freed with --break-lock', async () => {
     // What a load on another host leaves behind when that host dies (its pid cannot be checked from here).
     const since = new Date(Date.now() - 3_600_000);
-    await db.knex('etl_lock')
+    await db
+      .knex('etl_lock')
       .where({ lock_id: 1 })
-      .update({ holder: 'batch-7:4242:dead', host: 'batch-7', pid: 4242, acquired_at: since.toISOString().replace('T', ' ').replace('Z', '') });
+      .update({
+        holder: 'batch-7:4242:dead',
+        host: 'batch-7',
+        pid: 4242,
+        acquired_at: since.toISOString().replace('T', ' ').replace('Z', ''),
+      });
     // In a time zone far from UTC, so that "since" must be read back as UTC to be right.
-    const refused = await runSparkify(['load', '--source', data, '--full-refresh'], { env: { ...env(), TZ: 'Asia/Kolkata' } });
+    const refused = await runSparkify(['load', '--source', data, '--full-refresh'], {
+      env: { ...env(), TZ: 'Asia/Kolkata' },
+    });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`process 4242 on batch-7 since ${since.toISOString()}`);
     expect(refused.stderr).toContain('--break-lock');
 
-    const broken = await runSparkify(['load', '--source', data, '--full-refresh', '--break-lock'], { env: { ...env(), TZ: 'America/Los_Angeles' } });
+    const broken = await runSparkify(['load', '--source', data, '--full-refresh', '--break-lock'], {
+      env: { ...env(), TZ: 'America/Los_Angeles' },
+    });
     expect(broken.code).toBe(0);
-    expect(broken.stderr).toContain(`freed the load lock held by batch-7:4242:dead since ${since.toISOString()}`);
+    expect(broken.stderr).toContain(
+      `freed the load lock held by batch-7:4242:dead since ${since.toISOString()}`,
+    );
     expect(broken.stdout).toMatch(/^Loaded: /m);
     expect(await db.knex('etl_lock').where({ lock_id: 1 }).first()).toMatchObject({ holder: null });
   });

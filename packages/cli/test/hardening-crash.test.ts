@@ -83,7 +83,9 @@ describe('kill -9 of a running load', () => {
     target = await warehouse('cli_kill_target');
     reference = await warehouse('cli_kill_reference');
     for (const db of [target, reference]) {
-      const run = await runSparkify(['load', '--source', 's3://crash/data/'], { env: loadEnv(db.url, s3.endpoint) });
+      const run = await runSparkify(['load', '--source', 's3://crash/data/'], {
+        env: loadEnv(db.url, s3.endpoint),
+      });
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
     }
@@ -94,15 +96,23 @@ describe('kill -9 of a running load', () => {
     const before = await starSnapshot(target.knex);
     const held = gate();
     proxy.clearRules();
-    proxy.addRule({ method: 'GET', path: new RegExp(`/crash/data/${dayPaths[2]}$`), fault: { kind: 'hold', until: held.until } });
+    proxy.addRule({
+      method: 'GET',
+      path: new RegExp(`/crash/data/${dayPaths[2]}$`),
+      fault: { kind: 'hold', until: held.until },
+    });
     const load = startNodeProcess(BIN, ['load', '--source', 's3://crash/data/'], {
       env: loadEnv(withApplicationName(target.url, app), proxy.endpoint),
     });
     try {
       // Mid-COPY: the events COPY is open and one of its objects is still on its way.
-      await waitFor('the events COPY to be running with an object held', async () =>
-        proxy.seen.some((request) => request.fault === 'hold') &&
-        (await sessionsOf(target.knex, app)).some((session) => /^COPY staging_events/.test(session.query) && session.state === 'active'),
+      await waitFor(
+        'the events COPY to be running with an object held',
+        async () =>
+          proxy.seen.some((request) => request.fault === 'hold') &&
+          (await sessionsOf(target.knex, app)).some(
+            (session) => /^COPY staging_events/.test(session.query) && session.state === 'active',
+          ),
       );
       const running = await target.knex('etl_runs').where({ status: 'running' });
       expect(running).toHaveLength(1);
@@ -112,17 +122,26 @@ describe('kill -9 of a running load', () => {
       held.open();
       proxy.clearRules();
     }
-    await waitFor('the killed load’s sessions to end', async () => (await sessionsOf(target.knex, app)).length === 0);
+    await waitFor(
+      'the killed load’s sessions to end',
+      async () => (await sessionsOf(target.knex, app)).length === 0,
+    );
     expect(await starSnapshot(target.knex)).toEqual(before);
     expect(await target.knex('etl_lock').where({ lock_id: 1 }).first()).toMatchObject({ pid: load.pid });
 
-    const next = await runSparkify(['load', '--source', 's3://crash/data/'], { env: loadEnv(target.url, s3.endpoint) });
+    const next = await runSparkify(['load', '--source', 's3://crash/data/'], {
+      env: loadEnv(target.url, s3.endpoint),
+    });
     expect(next.code).toBe(0);
     expect(next.stderr).toContain('recovered the load lock from a process that died');
-    const uninterrupted = await runSparkify(['load', '--source', 's3://crash/data/'], { env: loadEnv(reference.url, s3.endpoint) });
+    const uninterrupted = await runSparkify(['load', '--source', 's3://crash/data/'], {
+      env: loadEnv(reference.url, s3.endpoint),
+    });
     expect(uninterrupted.code).toBe(0);
     expect(await starSnapshot(target.knex)).toEqual(await starSnapshot(reference.knex));
-    expect(await target.knex('etl_runs').where({ error_code: 'ABANDONED' }).count({ n: '*' })).toEqual([{ n: '1' }]);
+    expect(await target.knex('etl_runs').where({ error_code: 'ABANDONED' }).count({ n: '*' })).toEqual([
+      { n: '1' },
+    ]);
   });
 
   it('while it transforms: the open transaction is rolled back; the next load completes and equals an uninterrupted load', async () => {
@@ -138,7 +157,9 @@ describe('kill -9 of a running load', () => {
     });
     try {
       await waitFor('the transform to wait for the time table', async () =>
-        (await sessionsOf(target.knex, app)).some((session) => /INSERT INTO time/i.test(session.query) && session.waitEventType === 'Lock'),
+        (await sessionsOf(target.knex, app)).some(
+          (session) => /INSERT INTO time/i.test(session.query) && session.waitEventType === 'Lock',
+        ),
       );
       load.child.kill('SIGKILL');
       expect((await load.done).signal).toBe('SIGKILL');
@@ -146,14 +167,21 @@ describe('kill -9 of a running load', () => {
       await blocker.query('ROLLBACK');
       await blocker.end();
     }
-    await waitFor('the killed load’s sessions to end', async () => (await sessionsOf(target.knex, app)).length === 0);
+    await waitFor(
+      'the killed load’s sessions to end',
+      async () => (await sessionsOf(target.knex, app)).length === 0,
+    );
     expect(await starSnapshot(target.knex)).toEqual(before);
 
-    const next = await runSparkify(['load', '--source', 's3://crash/data/'], { env: loadEnv(target.url, s3.endpoint) });
+    const next = await runSparkify(['load', '--source', 's3://crash/data/'], {
+      env: loadEnv(target.url, s3.endpoint),
+    });
     expect(next.code).toBe(0);
     expect(next.stderr).toContain('recovered the load lock from a process that died');
     expect(next.stdout).toMatch(/songplays \+[1-9]/);
-    const uninterrupted = await runSparkify(['load', '--source', 's3://crash/data/'], { env: loadEnv(reference.url, s3.endpoint) });
+    const uninterrupted = await runSparkify(['load', '--source', 's3://crash/data/'], {
+      env: loadEnv(reference.url, s3.endpoint),
+    });
     expect(uninterrupted.code).toBe(0);
     expect(await starSnapshot(target.knex)).toEqual(await starSnapshot(reference.knex));
   });
@@ -193,7 +221,9 @@ describe('the database restarting mid-load', () => {
       });
       try {
         await waitFor('the transform to wait for the time table', async () =>
-          (await sessionsOf(target.knex, app)).some((session) => /INSERT INTO time/i.test(session.query) && session.waitEventType === 'Lock'),
+          (await sessionsOf(target.knex, app)).some(
+            (session) => /INSERT INTO time/i.test(session.query) && session.waitEventType === 'Lock',
+          ),
         );
         await target.knex.destroy();
         await server.stop();
@@ -217,10 +247,19 @@ describe('the database restarting mid-load', () => {
         const referenceEnv = loadEnv(reference.url, s3.endpoint);
         // The same history without the restart: the first three days, then the rest.
         await s3.createBucket('restart-reference');
-        await uploadFolder(s3.client, 'restart-reference', 'data/', data, [...songPaths, ...dayPaths.slice(0, 3)]);
-        expect((await runSparkify(['load', '--source', 's3://restart-reference/data/'], { env: referenceEnv })).code).toBe(0);
+        await uploadFolder(s3.client, 'restart-reference', 'data/', data, [
+          ...songPaths,
+          ...dayPaths.slice(0, 3),
+        ]);
+        expect(
+          (await runSparkify(['load', '--source', 's3://restart-reference/data/'], { env: referenceEnv }))
+            .code,
+        ).toBe(0);
         await uploadFolder(s3.client, 'restart-reference', 'data/', data, dayPaths.slice(3));
-        expect((await runSparkify(['load', '--source', 's3://restart-reference/data/'], { env: referenceEnv })).code).toBe(0);
+        expect(
+          (await runSparkify(['load', '--source', 's3://restart-reference/data/'], { env: referenceEnv }))
+            .code,
+        ).toBe(0);
         expect(await starSnapshot(reopened)).toEqual(await starSnapshot(reference.knex));
       } finally {
         await reopened.destroy();

@@ -76,11 +76,11 @@ interface DryRunJson {
 describe('hostile S3 keys and prefixes in the Redshift COPY SQL and manifests', () => {
   const prefix = "we'ird;pre\\fix ünï/";
   const keys = [
-    "song_data/A/B/C/it's;--\"x.json",
+    'song_data/A/B/C/it\'s;--"x.json',
     'song_data/A/B/C/ünïcødé 🎵.json',
     "log_data/2018/11/o'neil'; DROP TABLE songs;--.json",
     'log_data/2018/11/back\\slash\\.json',
-    'log_data/2018/11/$$dollar$$ E\'\\x00\'.json',
+    "log_data/2018/11/$$dollar$$ E'\\x00'.json",
   ];
   const urls = keys.map((key) => `s3://hostile/${prefix}${key}`).sort();
 
@@ -97,7 +97,15 @@ describe('hostile S3 keys and prefixes in the Redshift COPY SQL and manifests', 
   it('a --dry-run --target redshift prints COPY statements whose literals hold the values exactly and nothing else', async () => {
     const manifestPrefix = "s3://hostile/man'if;ests -- ü/";
     const run = await runSparkify(
-      ['load', '--dry-run', '--json', '--source', `s3://hostile/${prefix}`, '--manifest-prefix', manifestPrefix],
+      [
+        'load',
+        '--dry-run',
+        '--json',
+        '--source',
+        `s3://hostile/${prefix}`,
+        '--manifest-prefix',
+        manifestPrefix,
+      ],
       { env: redshiftEnv() },
     );
     expect(run.stderr).toBe('');
@@ -108,10 +116,13 @@ describe('hostile S3 keys and prefixes in the Redshift COPY SQL and manifests', 
     // Manifests are JSON naming exactly the listed objects, byte for byte.
     const manifests = plan.dryRun.redshift.uploads.filter((upload) => /manifest/i.test(upload.url));
     expect(manifests.length).toBe(2);
-    const entries = manifests.flatMap((upload) => (JSON.parse(upload.body) as { entries: { url: string; mandatory: boolean }[] }).entries);
+    const entries = manifests.flatMap(
+      (upload) => (JSON.parse(upload.body) as { entries: { url: string; mandatory: boolean }[] }).entries,
+    );
     expect(entries.map((entry) => entry.url).sort()).toEqual(urls);
     expect(entries.every((entry) => entry.mandatory)).toBe(true);
-    for (const upload of plan.dryRun.redshift.uploads) expect(upload.url.startsWith(manifestPrefix)).toBe(true);
+    for (const upload of plan.dryRun.redshift.uploads)
+      expect(upload.url.startsWith(manifestPrefix)).toBe(true);
 
     const copies = plan.dryRun.redshift.statements.filter((statement) => /^\s*COPY\b/i.test(statement.sql));
     expect(copies).toHaveLength(2);
@@ -122,7 +133,11 @@ describe('hostile S3 keys and prefixes in the Redshift COPY SQL and manifests', 
       expect(outside).not.toMatch(/;|--|\/\*|\\|"/);
       if (/^\s*COPY\b/i.test(sql)) {
         expect(literals).toContain(ROLE);
-        expect(literals.filter((literal) => literal.startsWith('s3://')).every((literal) => uploadUrls.has(literal))).toBe(true);
+        expect(
+          literals
+            .filter((literal) => literal.startsWith('s3://'))
+            .every((literal) => uploadUrls.has(literal)),
+        ).toBe(true);
         // No object key ever reaches the SQL text: the manifest carries them.
         for (const key of keys) expect(sql).not.toContain(key);
       }
@@ -130,18 +145,31 @@ describe('hostile S3 keys and prefixes in the Redshift COPY SQL and manifests', 
   });
 
   it('the human --dry-run shows the quoted SQL with doubled quotes', async () => {
-    const run = await runSparkify(['load', '--dry-run', '--source', `s3://hostile/${prefix}`, '--manifest-prefix', "s3://hostile/man'if;ests/"], {
-      env: redshiftEnv(),
-    });
+    const run = await runSparkify(
+      [
+        'load',
+        '--dry-run',
+        '--source',
+        `s3://hostile/${prefix}`,
+        '--manifest-prefix',
+        "s3://hostile/man'if;ests/",
+      ],
+      {
+        env: redshiftEnv(),
+      },
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("'s3://hostile/man''if;ests/");
     expect(run.stdout).toContain(`IAM_ROLE '${ROLE}'`);
   });
 
   it('a manifest prefix with a backslash is refused (exit 2), not guessed at', async () => {
-    const run = await runSparkify(['load', '--dry-run', '--source', `s3://hostile/${prefix}`, '--manifest-prefix', 's3://hostile/a\\b/'], {
-      env: redshiftEnv(),
-    });
+    const run = await runSparkify(
+      ['load', '--dry-run', '--source', `s3://hostile/${prefix}`, '--manifest-prefix', 's3://hostile/a\\b/'],
+      {
+        env: redshiftEnv(),
+      },
+    );
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/backslash/);
     expect(run.stdout).toBe('');
@@ -152,17 +180,23 @@ describe('hostile S3 keys and prefixes in the Redshift COPY SQL and manifests', 
     ['SPARKIFY_IAM_ROLE_ARN', 'arn:aws:iam::12345:role/short-account', 'iamRoleArn'],
     ['AWS_REGION', "us-west-2'; DROP TABLE songs;--", 'region'],
     ['AWS_REGION', 'mars-north-1a', 'region'],
-  ])('%s=%s is refused before any use: exit 2 naming %s, no S3 request made', async (variable, value, key) => {
-    const before = proxy.seen.length;
-    const run = await runSparkify(['load', '--dry-run', '--source', 's3://hostile/', '--manifest-prefix', 's3://hostile/m/'], {
-      env: { ...redshiftEnv(), [variable]: value },
-    });
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(key);
-    expect(run.stderr).toContain(variable);
-    expect(run.stdout).toBe('');
-    expect(proxy.seen.length).toBe(before);
-  });
+  ])(
+    '%s=%s is refused before any use: exit 2 naming %s, no S3 request made',
+    async (variable, value, key) => {
+      const before = proxy.seen.length;
+      const run = await runSparkify(
+        ['load', '--dry-run', '--source', 's3://hostile/', '--manifest-prefix', 's3://hostile/m/'],
+        {
+          env: { ...redshiftEnv(), [variable]: value },
+        },
+      );
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(key);
+      expect(run.stderr).toContain(variable);
+      expect(run.stdout).toBe('');
+      expect(proxy.seen.length).toBe(before);
+    },
+  );
 });
 
 describe('Redshift connections use TLS with certificate verification unless explicitly turned off', () => {
@@ -205,7 +239,9 @@ describe('Redshift connections use TLS with certificate verification unless expl
 
   it('the same server passes once its certificate is trusted: verification is real, and the session is encrypted', async () => {
     const before = tls.stats.tlsSessions;
-    const run = await runSparkify(['migrate', 'status', '--json'], { env: clusterEnv({ NODE_EXTRA_CA_CERTS: tls.certFile }) });
+    const run = await runSparkify(['migrate', 'status', '--json'], {
+      env: clusterEnv({ NODE_EXTRA_CA_CERTS: tls.certFile }),
+    });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ dialect: 'redshift' });
@@ -214,7 +250,9 @@ describe('Redshift connections use TLS with certificate verification unless expl
 
   it('--tls no-verify encrypts without verifying; --tls off is plain text; both only when asked for', async () => {
     const encrypted = tls.stats.tlsSessions;
-    const noVerify = await runSparkify(['--tls', 'no-verify', 'migrate', 'status', '--json'], { env: clusterEnv() });
+    const noVerify = await runSparkify(['--tls', 'no-verify', 'migrate', 'status', '--json'], {
+      env: clusterEnv(),
+    });
     expect(noVerify.code).toBe(0);
     expect(tls.stats.tlsSessions).toBeGreaterThan(encrypted);
 
@@ -224,6 +262,8 @@ describe('Redshift connections use TLS with certificate verification unless expl
     expect(tls.stats.plainSessions).toBeGreaterThan(plain);
 
     const config = await runSparkify(['config', '--json'], { env: clusterEnv() });
-    expect((JSON.parse(config.stdout) as { config: { redshift: { tls: string } } }).config.redshift.tls).toBe('verify');
+    expect((JSON.parse(config.stdout) as { config: { redshift: { tls: string } } }).config.redshift.tls).toBe(
+      'verify',
+    );
   });
 });

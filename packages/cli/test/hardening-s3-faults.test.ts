@@ -49,14 +49,27 @@ async function loadEnv(): Promise<Record<string, string>> {
 describe('S3 faults through `sparkify load`', () => {
   it('503 SlowDown and a dropped connection are retried with backoff; the load succeeds and says so', async () => {
     proxy.clearRules();
-    proxy.addRule({ method: 'GET', path: /^\/faults\/?$/, query: /list-type=2/, times: 1, fault: { kind: 'error', status: 503, code: 'SlowDown' } });
-    proxy.addRule({ method: 'GET', path: new RegExp(`^/faults/data/${DAY}$`), times: 1, fault: { kind: 'reset' } });
+    proxy.addRule({
+      method: 'GET',
+      path: /^\/faults\/?$/,
+      query: /list-type=2/,
+      times: 1,
+      fault: { kind: 'error', status: 503, code: 'SlowDown' },
+    });
+    proxy.addRule({
+      method: 'GET',
+      path: new RegExp(`^/faults/data/${DAY}$`),
+      times: 1,
+      fault: { kind: 'reset' },
+    });
     const run = await runSparkify(['load', '--source', 's3://faults/data/'], { env: await loadEnv() });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Loaded: /m);
     expect(run.stdout).toMatch(/[2-9]\d* S3 requests were retried\./);
-    const json = await runSparkify(['load', '--source', 's3://faults/data/', '--json'], { env: await loadEnv() });
+    const json = await runSparkify(['load', '--source', 's3://faults/data/', '--json'], {
+      env: await loadEnv(),
+    });
     expect(JSON.parse(json.stdout)).toMatchObject({ status: 'succeeded', retries: 0 });
   });
 
@@ -71,7 +84,11 @@ describe('S3 faults through `sparkify load`', () => {
 
   it('403 on an object: exit 2 naming bucket and key', async () => {
     proxy.clearRules();
-    proxy.addRule({ method: 'GET', path: new RegExp(`^/faults/data/${DAY}$`), fault: { kind: 'error', status: 403, code: 'AccessDenied' } });
+    proxy.addRule({
+      method: 'GET',
+      path: new RegExp(`^/faults/data/${DAY}$`),
+      fault: { kind: 'error', status: 403, code: 'AccessDenied' },
+    });
     const run = await runSparkify(['load', '--source', 's3://faults/data/'], { env: await loadEnv() });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`s3://faults/data/${DAY}: access denied`);
@@ -79,7 +96,9 @@ describe('S3 faults through `sparkify load`', () => {
 
   it('404 on the bucket: exit 2 naming the bucket', async () => {
     proxy.clearRules();
-    const run = await runSparkify(['load', '--source', 's3://no-such-bucket-here/data/'], { env: await loadEnv() });
+    const run = await runSparkify(['load', '--source', 's3://no-such-bucket-here/data/'], {
+      env: await loadEnv(),
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('s3://no-such-bucket-here/data/song_data/: the bucket does not exist');
   });

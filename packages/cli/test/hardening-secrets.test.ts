@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { folderSink, generateDataset } from '@sparkify/generator';
-import { createTestDatabase, startTestS3, type TestDatabase, type TestS3, uploadFolder } from '@sparkify/testkit';
+import {
+  createTestDatabase,
+  startTestS3,
+  type TestDatabase,
+  type TestS3,
+  uploadFolder,
+} from '@sparkify/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type CliRun, removeTempFolders, runSparkify, tempFolder } from './run-sparkify.js';
@@ -16,7 +22,10 @@ const canaries = [DB_CANARY, CFG_CANARY, CFG_AWS_CANARY, AWS_CANARY];
 
 /** Any trace of a canary: the whole value or its distinctive random part (so a truncated copy is caught too). */
 function leaks(text: string): string[] {
-  return canaries.filter((canary) => text.includes(canary) || text.includes(canary.slice(-8)) || text.includes(encodeURIComponent(canary)));
+  return canaries.filter(
+    (canary) =>
+      text.includes(canary) || text.includes(canary.slice(-8)) || text.includes(encodeURIComponent(canary)),
+  );
 }
 
 let db: TestDatabase;
@@ -29,7 +38,10 @@ let cwd: string;
 const outputs: { name: string; run: CliRun }[] = [];
 
 async function sparkify(name: string, args: string[], env: Record<string, string>): Promise<CliRun> {
-  const run = await runSparkify(args, { env: { SPARKIFY_HOME: tempFolder('sparkify-secrets-home-'), ...env }, cwd });
+  const run = await runSparkify(args, {
+    env: { SPARKIFY_HOME: tempFolder('sparkify-secrets-home-'), ...env },
+    cwd,
+  });
   outputs.push({ name, run });
   return run;
 }
@@ -74,25 +86,46 @@ afterAll(async () => {
 
 describe('no output, error or ledger row contains a credential', () => {
   it('with a canary password in DATABASE_URL and a canary AWS secret in the environment: migrate, load, check, config', async () => {
-    const env = { DATABASE_URL: canaryUrl, AWS_SECRET_ACCESS_KEY: AWS_CANARY, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_REGION: 'us-east-1' };
+    const env = {
+      DATABASE_URL: canaryUrl,
+      AWS_SECRET_ACCESS_KEY: AWS_CANARY,
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_REGION: 'us-east-1',
+    };
     expect((await sparkify('migrate', ['migrate'], env)).code).toBe(0);
     expect((await sparkify('migrate status --json', ['migrate', 'status', '--json'], env)).code).toBe(0);
     expect((await sparkify('migrate --debug', ['--debug', 'migrate', 'status'], env)).code).toBe(0);
     const loaded = await sparkify('load', ['load', '--source', data], env);
     expect(loaded.code).toBe(0);
     expect(loaded.stdout).toMatch(/^Loaded: /m);
-    expect((await sparkify('load --json', ['load', '--source', data, '--json', '--full-refresh'], env)).code).toBe(0);
-    expect((await sparkify('load --dry-run', ['load', '--source', data, '--dry-run', '--full-refresh'], env)).code).toBe(0);
-    expect((await sparkify('load --dry-run --json', ['load', '--source', data, '--dry-run', '--json'], env)).code).toBe(0);
+    expect(
+      (await sparkify('load --json', ['load', '--source', data, '--json', '--full-refresh'], env)).code,
+    ).toBe(0);
+    expect(
+      (await sparkify('load --dry-run', ['load', '--source', data, '--dry-run', '--full-refresh'], env)).code,
+    ).toBe(0);
+    expect(
+      (await sparkify('load --dry-run --json', ['load', '--source', data, '--dry-run', '--json'], env)).code,
+    ).toBe(0);
     expect((await sparkify('load bad data', ['load', '--source', badData], env)).code).toBe(1);
-    expect((await sparkify('load bad data --json', ['load', '--source', badData, '--json'], env)).code).toBe(1);
-    expect((await sparkify('load empty source', ['load', '--source', join(data, 'nothing-here')], env)).code).toBe(2);
+    expect((await sparkify('load bad data --json', ['load', '--source', badData, '--json'], env)).code).toBe(
+      1,
+    );
+    expect(
+      (await sparkify('load empty source', ['load', '--source', join(data, 'nothing-here')], env)).code,
+    ).toBe(2);
     // The canary AWS secret signs every S3 request (s3rver checks only the key id) and is never printed.
-    const fromS3 = await sparkify('load s3 --debug', ['--debug', 'load', '--source', 's3://secrets/data/', '--endpoint', s3.endpoint, '--json'], env);
+    const fromS3 = await sparkify(
+      'load s3 --debug',
+      ['--debug', 'load', '--source', 's3://secrets/data/', '--endpoint', s3.endpoint, '--json'],
+      env,
+    );
     expect(fromS3.code).toBe(0);
     expect(fromS3.stdout).toContain('s3://secrets/data/');
     expect([0, 1]).toContain((await sparkify('check', ['check'], env)).code);
-    expect([0, 1]).toContain((await sparkify('check --format json', ['check', '--format', 'json'], env)).code);
+    expect([0, 1]).toContain(
+      (await sparkify('check --format json', ['check', '--format', 'json'], env)).code,
+    );
     expect((await sparkify('check --dry-run', ['check', '--dry-run'], env)).code).toBe(0);
     const config = await sparkify('config', ['config'], env);
     expect(config.code).toBe(0);
@@ -102,12 +135,23 @@ describe('no output, error or ledger row contains a credential', () => {
     // Failures that quote the connection: wrong port, wrong database, wrong password.
     const unreachable = new URL(canaryUrl);
     unreachable.port = '9';
-    expect((await sparkify('unreachable', ['--debug', 'load', '--source', data], { ...env, DATABASE_URL: unreachable.toString() })).code).toBe(2);
+    expect(
+      (
+        await sparkify('unreachable', ['--debug', 'load', '--source', data], {
+          ...env,
+          DATABASE_URL: unreachable.toString(),
+        })
+      ).code,
+    ).toBe(2);
     const missing = new URL(canaryUrl);
     missing.pathname = '/no_such_database';
-    expect((await sparkify('no database', ['migrate'], { ...env, DATABASE_URL: missing.toString() })).code).toBe(2);
+    expect(
+      (await sparkify('no database', ['migrate'], { ...env, DATABASE_URL: missing.toString() })).code,
+    ).toBe(2);
     const invalid = `postgres://${role}:${DB_CANARY}@127.0.0.1:notaport/x`;
-    expect((await sparkify('invalid url', ['load', '--source', data], { ...env, DATABASE_URL: invalid })).code).toBe(2);
+    expect(
+      (await sparkify('invalid url', ['load', '--source', data], { ...env, DATABASE_URL: invalid })).code,
+    ).toBe(2);
 
     for (const { name, run } of outputs) {
       expect({ name, leaks: leaks(run.stdout + run.stderr) }).toEqual({ name, leaks: [] });
@@ -121,19 +165,30 @@ describe('no output, error or ledger row contains a credential', () => {
 
   it('with canaries in a dwh.cfg ([CLUSTER] DB_PASSWORD, [AWS] SECRET): config, dry runs and connection errors', async () => {
     outputs.splice(0);
-    const env = { AWS_SECRET_ACCESS_KEY: AWS_CANARY, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_REGION: 'us-west-2', AWS_ENDPOINT_URL_S3: s3.endpoint };
+    const env = {
+      AWS_SECRET_ACCESS_KEY: AWS_CANARY,
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_REGION: 'us-west-2',
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+    };
     const cfg = ['--config', 'dwh.cfg'];
     expect((await sparkify('dwh config', [...cfg, 'config'], env)).code).toBe(0);
     expect((await sparkify('dwh config --json', [...cfg, 'config', '--json'], env)).code).toBe(0);
     expect((await sparkify('dwh migrate --dry-run', [...cfg, 'migrate', '--dry-run'], env)).code).toBe(0);
-    const plan = await sparkify('dwh load --dry-run', [...cfg, 'load', '--dry-run', '--manifest-prefix', 's3://secrets/manifests/'], {
-      ...env,
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-    });
+    const plan = await sparkify(
+      'dwh load --dry-run',
+      [...cfg, 'load', '--dry-run', '--manifest-prefix', 's3://secrets/manifests/'],
+      {
+        ...env,
+        AWS_ACCESS_KEY_ID: 'S3RVER',
+      },
+    );
     // The S3 listing is refused (canary secret), or succeeds; either way nothing may leak.
     expect([0, 2]).toContain(plan.code);
     expect((await sparkify('dwh migrate status', [...cfg, 'migrate', 'status'], env)).code).toBe(2);
-    expect((await sparkify('dwh --tls off migrate', [...cfg, '--debug', '--tls', 'off', 'migrate'], env)).code).toBe(2);
+    expect(
+      (await sparkify('dwh --tls off migrate', [...cfg, '--debug', '--tls', 'off', 'migrate'], env)).code,
+    ).toBe(2);
     expect((await sparkify('dwh check', [...cfg, 'check'], env)).code).toBe(2);
     for (const { name, run } of outputs) {
       expect({ name, leaks: leaks(run.stdout + run.stderr) }).toEqual({ name, leaks: [] });

@@ -102,7 +102,9 @@ const songFileCase = (
   name,
   files: (index) => ({
     [songKey(index)]: body(index),
-    [`song_data/C/A/S/TRGOOD${index}.json`]: line(song({ song_id: `SOGOOD${index}`, title: `Good ${index}` })),
+    [`song_data/C/A/S/TRGOOD${index}.json`]: line(
+      song({ song_id: `SOGOOD${index}`, title: `Good ${index}` }),
+    ),
     [dayKey(index)]: ndjson([goodPlay(index, 1)]),
   }),
   key: songKey,
@@ -124,29 +126,93 @@ function corruptGzip(text: string): Buffer {
 
 const cases: BadCase[] = [
   badLineCase('a truncated line', () => '{"artist": "Truncated", "auth": "Logg', null, /invalid JSON/),
-  badLineCase('ts as a string', (i) => line({ ...goodPlay(i, 2), ts: '1541106106796' }), '/ts', /expected integer, got string/),
-  badLineCase('sessionId as a fraction', (i) => line({ ...goodPlay(i, 2), sessionId: 7.5 }), '/sessionId', /expected integer, got number 7.5/),
-  badLineCase('a missing key', (i) => line(withoutKey(goodPlay(i, 2), 'userAgent')), '/userAgent', /is missing/),
-  badLineCase('NextSong without song', (i) => line({ ...goodPlay(i, 2), song: null }), '/song', /NextSong event must carry song/),
-  badLineCase('userId not digits', (i) => line({ ...goodPlay(i, 2), userId: '12a' }), '/userId', /expected digits as a string/),
-  badLineCase('a negative ts', (i) => line({ ...goodPlay(i, 2), ts: -1 }), '/ts', /expected a value >= 0, got number -1/),
-  badLineCase('a far-future ts (year 5138)', (i) => line({ ...goodPlay(i, 2), ts: 99_999_999_999_999 }), '/ts', /expected a value <= 4102444800000/),
+  badLineCase(
+    'ts as a string',
+    (i) => line({ ...goodPlay(i, 2), ts: '1541106106796' }),
+    '/ts',
+    /expected integer, got string/,
+  ),
+  badLineCase(
+    'sessionId as a fraction',
+    (i) => line({ ...goodPlay(i, 2), sessionId: 7.5 }),
+    '/sessionId',
+    /expected integer, got number 7.5/,
+  ),
+  badLineCase(
+    'a missing key',
+    (i) => line(withoutKey(goodPlay(i, 2), 'userAgent')),
+    '/userAgent',
+    /is missing/,
+  ),
+  badLineCase(
+    'NextSong without song',
+    (i) => line({ ...goodPlay(i, 2), song: null }),
+    '/song',
+    /NextSong event must carry song/,
+  ),
+  badLineCase(
+    'userId not digits',
+    (i) => line({ ...goodPlay(i, 2), userId: '12a' }),
+    '/userId',
+    /expected digits as a string/,
+  ),
+  badLineCase(
+    'a negative ts',
+    (i) => line({ ...goodPlay(i, 2), ts: -1 }),
+    '/ts',
+    /expected a value >= 0, got number -1/,
+  ),
+  badLineCase(
+    'a far-future ts (year 5138)',
+    (i) => line({ ...goodPlay(i, 2), ts: 99_999_999_999_999 }),
+    '/ts',
+    /expected a value <= 4102444800000/,
+  ),
   badLineCase('null as a record', () => 'null', null, /expected a JSON object, got null/),
   badLineCase('42 as a record', () => '42', null, /expected a JSON object, got number 42/),
   badLineCase('[] as a record', () => '[]', null, /expected a JSON object, got an array/),
   badLineCase('{} as a record', () => '{}', '/artist', /is missing/),
   badLineCase('a JSON string as a record', () => '"NextSong"', null, /expected a JSON object, got string/),
-  badLineCase('deeply nested JSON in a field', (i) => playWithRawField(i, 'location', deep(5000)), '/location', /expected string or null, got an object/),
-  badLineCase('a number too large to be finite (1e400)', (i) => playWithRawField(i, 'length', '1e400'), '/length', /length/),
-  badLineCase('a negative itemInSession', (i) => line({ ...goodPlay(i, 2), itemInSession: -3 }), '/itemInSession', /expected a value >= 0/),
-  badLineCase('status as a string', (i) => line({ ...goodPlay(i, 2), status: '200' }), '/status', /expected integer, got string "200"/),
-  badLineCase('two records on one line', (i) => `${line(goodPlay(i, 2))}${line(goodPlay(i, 9))}`, null, /invalid JSON/),
+  badLineCase(
+    'deeply nested JSON in a field',
+    (i) => playWithRawField(i, 'location', deep(5000)),
+    '/location',
+    /expected string or null, got an object/,
+  ),
+  badLineCase(
+    'a number too large to be finite (1e400)',
+    (i) => playWithRawField(i, 'length', '1e400'),
+    '/length',
+    /length/,
+  ),
+  badLineCase(
+    'a negative itemInSession',
+    (i) => line({ ...goodPlay(i, 2), itemInSession: -3 }),
+    '/itemInSession',
+    /expected a value >= 0/,
+  ),
+  badLineCase(
+    'status as a string',
+    (i) => line({ ...goodPlay(i, 2), status: '200' }),
+    '/status',
+    /expected integer, got string "200"/,
+  ),
+  badLineCase(
+    'two records on one line',
+    (i) => `${line(goodPlay(i, 2))}${line(goodPlay(i, 9))}`,
+    null,
+    /invalid JSON/,
+  ),
   {
     name: 'invalid UTF-8 bytes',
     files: (index) => ({
       [dayKey(index)]: dayWithBadLine(
         index,
-        Buffer.concat([Buffer.from(line(goodPlay(index, 2)).slice(0, 20)), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]),
+        Buffer.concat([
+          Buffer.from(line(goodPlay(index, 2)).slice(0, 20)),
+          Buffer.from([0xc3, 0x28, 0xff]),
+          Buffer.from('"}'),
+        ]),
       ),
     }),
     key: dayKey,
@@ -158,7 +224,12 @@ const cases: BadCase[] = [
   },
   {
     name: 'a 5 MB line (Redshift refuses records over 4 MB)',
-    files: (index) => ({ [dayKey(index)]: dayWithBadLine(index, line({ ...goodPlay(index, 2), location: 'x'.repeat(5 * 1024 * 1024) })) }),
+    files: (index) => ({
+      [dayKey(index)]: dayWithBadLine(
+        index,
+        line({ ...goodPlay(index, 2), location: 'x'.repeat(5 * 1024 * 1024) }),
+      ),
+    }),
     key: dayKey,
     line: 2,
     field: null,
@@ -178,18 +249,43 @@ const cases: BadCase[] = [
     raw: (index) => `[${line(goodPlay(index, 8))},${line(goodPlay(index, 9))}]`,
     plays: 2,
   },
-  songFileCase('a song file that is a JSON array', (i) => `[${line(song({ song_id: `SOCASE${i}` }))}]`, null, /expected a JSON object, got an array/),
-  songFileCase('a song whose duration is a string', (i) => line(song({ song_id: `SOCASE${i}`, duration: '218.9' })), '/duration', /expected number, got string "218.9"/),
-  songFileCase('a song without song_id', (i) => line(withoutKey(song({ title: `Case ${i}` }), 'song_id')), '/song_id', /is missing/),
-  songFileCase('a song file with text after the object', (i) => `${line(song({ song_id: `SOCASE${i}` }))}\ngarbage`, null, /unexpected text between JSON values/, {
-    line: 2,
-    raw: () => 'garbage',
-  }),
+  songFileCase(
+    'a song file that is a JSON array',
+    (i) => `[${line(song({ song_id: `SOCASE${i}` }))}]`,
+    null,
+    /expected a JSON object, got an array/,
+  ),
+  songFileCase(
+    'a song whose duration is a string',
+    (i) => line(song({ song_id: `SOCASE${i}`, duration: '218.9' })),
+    '/duration',
+    /expected number, got string "218.9"/,
+  ),
+  songFileCase(
+    'a song without song_id',
+    (i) => line(withoutKey(song({ title: `Case ${i}` }), 'song_id')),
+    '/song_id',
+    /is missing/,
+  ),
+  songFileCase(
+    'a song file with text after the object',
+    (i) => `${line(song({ song_id: `SOCASE${i}` }))}\ngarbage`,
+    null,
+    /unexpected text between JSON values/,
+    {
+      line: 2,
+      raw: () => 'garbage',
+    },
+  ),
   {
     name: 'a corrupted .gz',
     files: (index) => ({
       [`${dayKey(index)}.gz`]: corruptGzip(ndjson([goodPlay(index, 8), goodPlay(index, 9)])),
-      [`log_data/2018/11/case-${index}-good.json`]: ndjson([goodPlay(index, 1), goodPlay(index, 2), goodPlay(index, 3)]),
+      [`log_data/2018/11/case-${index}-good.json`]: ndjson([
+        goodPlay(index, 1),
+        goodPlay(index, 2),
+        goodPlay(index, 3),
+      ]),
     }),
     key: (index) => `${dayKey(index)}.gz`,
     line: 0,
@@ -222,7 +318,9 @@ describe('a corpus of bad inputs, each mixed into good data', () => {
   beforeAll(async () => {
     db = await freshWarehouse();
     const { songFiles, dayFiles } = smallDataset();
-    const first = await loadInto(db.knex, { source: { source: writeFixture({ ...songFiles, ...dayFiles }) } });
+    const first = await loadInto(db.knex, {
+      source: { source: writeFixture({ ...songFiles, ...dayFiles }) },
+    });
     expect(first.status).toBe('succeeded');
   });
 
@@ -252,7 +350,11 @@ describe('a corpus of bad inputs, each mixed into good data', () => {
       expect(await db.knex('etl_files').where({ run_id: failed.runId })).toEqual([]);
 
       const root2 = writeFixture(files);
-      const loaded = await loadInto(db.knex, { source: { source: root2 }, maxErrors: 1, ...badCase.during?.(root2, index) });
+      const loaded = await loadInto(db.knex, {
+        source: { source: root2 },
+        maxErrors: 1,
+        ...badCase.during?.(root2, index),
+      });
       expect(loaded.status).toBe('succeeded');
       expect(loaded.stages.stage.rejected).toBe(1);
       const rejects = await db.knex('etl_rejects').where({ run_id: loaded.runId });
@@ -261,13 +363,24 @@ describe('a corpus of bad inputs, each mixed into good data', () => {
       expect(rejects[0].reason).toMatch(badCase.reason);
       // The raw text is kept up to 16 KiB per record (the deep-nesting line is longer).
       if (badCase.raw) expect(rejects[0].raw_record).toBe(badCase.raw(index).slice(0, 16 * 1024));
-      const plays = await db.knex('songplays').where({ session_id: 5000 + index }).count({ n: '*' });
+      const plays = await db
+        .knex('songplays')
+        .where({ session_id: 5000 + index })
+        .count({ n: '*' });
       expect(Number(plays[0]!.n)).toBe(badCase.plays);
       if (badCase.songs) {
-        expect(await db.knex('songs').where({ song_id: `SOGOOD${index}` }).pluck('song_id')).toEqual([`SOGOOD${index}`]);
+        expect(
+          await db
+            .knex('songs')
+            .where({ song_id: `SOGOOD${index}` })
+            .pluck('song_id'),
+        ).toEqual([`SOGOOD${index}`]);
       }
       // read = staged + rejected, per file and per run.
-      const totals = await db.knex('etl_files').where({ run_id: loaded.runId }).sum({ read: 'records_read', staged: 'records_staged', rejected: 'records_rejected' });
+      const totals = await db
+        .knex('etl_files')
+        .where({ run_id: loaded.runId })
+        .sum({ read: 'records_read', staged: 'records_staged', rejected: 'records_rejected' });
       expect(Number(totals[0]!.read)).toBe(Number(totals[0]!.staged) + Number(totals[0]!.rejected));
     },
   );
@@ -275,11 +388,22 @@ describe('a corpus of bad inputs, each mixed into good data', () => {
 
 describe('good but odd input loads exactly like the plain form', () => {
   it('BOM, CRLF, no final newline, blank lines, unknown extra keys and empty files', async () => {
-    const plays = [play({ sessionId: 1, itemInSession: 1 }), play({ sessionId: 1, itemInSession: 2, level: 'paid' })];
-    const more = [play({ sessionId: 2, itemInSession: 1, userId: '11' }), visit({ sessionId: 2, itemInSession: 2, userId: '11' })];
+    const plays = [
+      play({ sessionId: 1, itemInSession: 1 }),
+      play({ sessionId: 1, itemInSession: 2, level: 'paid' }),
+    ];
+    const more = [
+      play({ sessionId: 2, itemInSession: 1, userId: '11' }),
+      visit({ sessionId: 2, itemInSession: 2, userId: '11' }),
+    ];
     const extra = [play({ sessionId: 3, itemInSession: 1, userId: '12' })];
     const songA = song();
-    const songB = song({ song_id: 'SONG000000000002', title: 'Title Two', artist_id: 'ARTIST00000000002', artist_name: 'Two' });
+    const songB = song({
+      song_id: 'SONG000000000002',
+      title: 'Title Two',
+      artist_id: 'ARTIST00000000002',
+      artist_name: 'Two',
+    });
     const plain = writeFixture({
       'log_data/2018/11/2018-11-01-events.json': `${ndjson(plays)}\n`,
       'log_data/2018/11/2018-11-02-events.json': `${ndjson(more)}\n`,
@@ -290,7 +414,9 @@ describe('good but odd input loads exactly like the plain form', () => {
     const odd = writeFixture({
       'log_data/2018/11/2018-11-01-events.json': `\uFEFF${plays.map(line).join('\r\n')}\r\n`,
       'log_data/2018/11/2018-11-02-events.json': `\n${more.map(line).join('\n\n  \n')}`,
-      'log_data/2018/11/2018-11-03-events.json': ndjson(extra.map((record) => ({ ...record, newKey: { nested: [1] }, another: null }))),
+      'log_data/2018/11/2018-11-03-events.json': ndjson(
+        extra.map((record) => ({ ...record, newKey: { nested: [1] }, another: null })),
+      ),
       'log_data/2018/11/2018-11-04-events.json': '',
       'song_data/A/A/A/TRA.json': `\uFEFF${JSON.stringify(songA, null, 2).replace(/\n/g, '\r\n')}\r\n`,
       'song_data/A/A/B/TRB.json': line({ ...songB, unknown_key: 'ignored' }),
@@ -316,8 +442,12 @@ describe('a source with no objects', () => {
     expect((error as LoaderError).message).toContain(join(root, 'song_data'));
     expect((error as LoaderError).message).toContain(join(root, 'log_data'));
     expect((error as LoaderError).isDataFailure).toBe(false);
-    expect(await db.knex('etl_runs').select('status', 'error_code')).toEqual([{ status: 'failed', error_code: 'SOURCE_EMPTY' }]);
-    const typo = await loadInto(db.knex, { source: { source: join(root, 'no-such-folder') } }).catch((caught: unknown) => caught);
+    expect(await db.knex('etl_runs').select('status', 'error_code')).toEqual([
+      { status: 'failed', error_code: 'SOURCE_EMPTY' },
+    ]);
+    const typo = await loadInto(db.knex, { source: { source: join(root, 'no-such-folder') } }).catch(
+      (caught: unknown) => caught,
+    );
     expect((typo as LoaderError).code).toBe('SOURCE_EMPTY');
   });
 

@@ -36,7 +36,9 @@ function filesBelow(root: string): string[] {
 async function upload(bucket: string, root: string): Promise<void> {
   await s3.createBucket(bucket);
   for (const path of filesBelow(root)) {
-    await s3.client.send(new PutObjectCommand({ Bucket: bucket, Key: `data/${path}`, Body: readFileSync(join(root, path)) }));
+    await s3.client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: `data/${path}`, Body: readFileSync(join(root, path)) }),
+    );
   }
 }
 
@@ -70,8 +72,19 @@ describe('S3 throttling and dropped connections', () => {
   it('retries 503 SlowDown on listing and reading with backoff, loads everything and reports the retries', async () => {
     await upload('throttled', dataset);
     proxy.clearRules();
-    proxy.addRule({ method: 'GET', path: /^\/throttled\/?$/, query: /list-type=2/, times: 2, fault: { kind: 'error', status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' } });
-    proxy.addRule({ method: 'GET', path: new RegExp(`^/throttled/data/${DAY}$`), times: 2, fault: { kind: 'error', status: 503, code: 'SlowDown' } });
+    proxy.addRule({
+      method: 'GET',
+      path: /^\/throttled\/?$/,
+      query: /list-type=2/,
+      times: 2,
+      fault: { kind: 'error', status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' },
+    });
+    proxy.addRule({
+      method: 'GET',
+      path: new RegExp(`^/throttled/data/${DAY}$`),
+      times: 2,
+      fault: { kind: 'error', status: 503, code: 'SlowDown' },
+    });
     const db = await freshWarehouse();
     const result = await loadInto(db.knex, { source: { source: 's3://throttled/data/' }, s3Client: faulty });
     expect(result.status).toBe('succeeded');
@@ -85,29 +98,51 @@ describe('S3 throttling and dropped connections', () => {
   it('retries a connection dropped before the answer, and resumes a body cut mid-way from the byte it reached', async () => {
     await upload('dropping', dataset);
     proxy.clearRules();
-    proxy.addRule({ method: 'GET', path: /^\/dropping\/?$/, query: /list-type=2/, times: 1, fault: { kind: 'reset' } });
-    proxy.addRule({ method: 'GET', path: new RegExp(`^/dropping/data/${DAY}$`), times: 2, fault: { kind: 'reset-body', afterBytes: 700 } });
+    proxy.addRule({
+      method: 'GET',
+      path: /^\/dropping\/?$/,
+      query: /list-type=2/,
+      times: 1,
+      fault: { kind: 'reset' },
+    });
+    proxy.addRule({
+      method: 'GET',
+      path: new RegExp(`^/dropping/data/${DAY}$`),
+      times: 2,
+      fault: { kind: 'reset-body', afterBytes: 700 },
+    });
     const db = await freshWarehouse();
     const result = await loadInto(db.knex, { source: { source: 's3://dropping/data/' }, s3Client: faulty });
     expect(result.status).toBe('succeeded');
     expect(result.retries).toBeGreaterThanOrEqual(3);
     expect(await starSnapshot(db.knex)).toEqual(expected);
     // Every record of the cut object was read exactly once: nothing lost, nothing doubled.
-    const file = await db.knex('etl_files').where({ run_id: result.runId, object_key: `s3://dropping/data/${DAY}` }).first();
+    const file = await db
+      .knex('etl_files')
+      .where({ run_id: result.runId, object_key: `s3://dropping/data/${DAY}` })
+      .first();
     expect(file).toMatchObject({ records_read: '25', records_staged: '25', records_rejected: '0' });
   });
 
   it('gives up after the retries with a message naming bucket and key (exit 2 material), and nothing is loaded', async () => {
     await upload('down', dataset);
     proxy.clearRules();
-    proxy.addRule({ method: 'GET', path: new RegExp(`^/down/data/${DAY}$`), fault: { kind: 'error', status: 503, code: 'ServiceUnavailable' } });
+    proxy.addRule({
+      method: 'GET',
+      path: new RegExp(`^/down/data/${DAY}$`),
+      fault: { kind: 'error', status: 503, code: 'ServiceUnavailable' },
+    });
     const db = await freshWarehouse();
-    const error = await loadInto(db.knex, { source: { source: 's3://down/data/' }, s3Client: faulty }).catch((caught: unknown) => caught);
+    const error = await loadInto(db.knex, { source: { source: 's3://down/data/' }, s3Client: faulty }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(LoaderError);
     expect((error as LoaderError).isDataFailure).toBe(false);
     expect((error as LoaderError).message).toContain(`s3://down/data/${DAY}`);
     expect(Number((await db.knex('songplays').count({ n: '*' }))[0]!.n)).toBe(0);
-    expect(await db.knex('etl_runs').select('status', 'error_code')).toEqual([{ status: 'failed', error_code: 'SOURCE_READ_FAILED' }]);
+    expect(await db.knex('etl_runs').select('status', 'error_code')).toEqual([
+      { status: 'failed', error_code: 'SOURCE_READ_FAILED' },
+    ]);
   });
 });
 
@@ -115,9 +150,15 @@ describe('403 and 404 from S3', () => {
   it('access denied on listing a bucket names the bucket and prefix', async () => {
     await upload('forbidden', dataset);
     proxy.clearRules();
-    proxy.addRule({ path: /^\/forbidden\/?$/, fault: { kind: 'error', status: 403, code: 'AccessDenied', message: 'Access Denied' } });
+    proxy.addRule({
+      path: /^\/forbidden\/?$/,
+      fault: { kind: 'error', status: 403, code: 'AccessDenied', message: 'Access Denied' },
+    });
     const db = await freshWarehouse();
-    const error = (await loadInto(db.knex, { source: { source: 's3://forbidden/data/' }, s3Client: faulty }).catch((caught: unknown) => caught)) as LoaderError;
+    const error = (await loadInto(db.knex, {
+      source: { source: 's3://forbidden/data/' },
+      s3Client: faulty,
+    }).catch((caught: unknown) => caught)) as LoaderError;
     expect(error.code).toBe('SOURCE_ACCESS_DENIED');
     expect(error.message).toContain('s3://forbidden/data/song_data/');
     expect(error.message).toMatch(/access denied/);
@@ -127,9 +168,16 @@ describe('403 and 404 from S3', () => {
   it('access denied on reading an object names bucket and key and fails the run', async () => {
     await upload('forbidden-key', dataset);
     proxy.clearRules();
-    proxy.addRule({ method: 'GET', path: new RegExp(`^/forbidden-key/data/${DAY}$`), fault: { kind: 'error', status: 403, code: 'AccessDenied' } });
+    proxy.addRule({
+      method: 'GET',
+      path: new RegExp(`^/forbidden-key/data/${DAY}$`),
+      fault: { kind: 'error', status: 403, code: 'AccessDenied' },
+    });
     const db = await freshWarehouse();
-    const error = (await loadInto(db.knex, { source: { source: 's3://forbidden-key/data/' }, s3Client: faulty }).catch((caught: unknown) => caught)) as LoaderError;
+    const error = (await loadInto(db.knex, {
+      source: { source: 's3://forbidden-key/data/' },
+      s3Client: faulty,
+    }).catch((caught: unknown) => caught)) as LoaderError;
     expect(error.code).toBe('SOURCE_ACCESS_DENIED');
     expect(error.message).toContain(`s3://forbidden-key/data/${DAY}`);
     expect(await starSnapshot(db.knex)).toEqual(await starSnapshot((await freshWarehouse()).knex));
@@ -138,7 +186,10 @@ describe('403 and 404 from S3', () => {
   it('a bucket that does not exist names the bucket', async () => {
     proxy.clearRules();
     const db = await freshWarehouse();
-    const error = (await loadInto(db.knex, { source: { source: 's3://not-a-bucket/data/' }, s3Client: faulty }).catch((caught: unknown) => caught)) as LoaderError;
+    const error = (await loadInto(db.knex, {
+      source: { source: 's3://not-a-bucket/data/' },
+      s3Client: faulty,
+    }).catch((caught: unknown) => caught)) as LoaderError;
     expect(error.code).toBe('SOURCE_NOT_FOUND');
     expect(error.message).toContain('s3://not-a-bucket/data/');
   });
@@ -147,7 +198,10 @@ describe('403 and 404 from S3', () => {
     proxy.clearRules();
     await s3.createBucket('empty-bucket');
     const db = await freshWarehouse();
-    const error = (await loadInto(db.knex, { source: { source: 's3://empty-bucket/typo/' }, s3Client: faulty }).catch((caught: unknown) => caught)) as LoaderError;
+    const error = (await loadInto(db.knex, {
+      source: { source: 's3://empty-bucket/typo/' },
+      s3Client: faulty,
+    }).catch((caught: unknown) => caught)) as LoaderError;
     expect(error.code).toBe('SOURCE_EMPTY');
     expect(error.message).toContain('s3://empty-bucket/typo/song_data/');
   });
@@ -158,7 +212,10 @@ describe('403 and 404 from S3', () => {
         method: 'GET',
         path: new RegExp(`^/${bucket}/data/${DAY}$`),
         times: 1,
-        fault: { kind: 'before', before: () => s3.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: `data/${DAY}` })) },
+        fault: {
+          kind: 'before',
+          before: () => s3.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: `data/${DAY}` })),
+        },
       });
     proxy.clearRules();
     await upload('vanishing', dataset);
@@ -167,14 +224,22 @@ describe('403 and 404 from S3', () => {
     const before = await starSnapshot(db.knex);
     const failed = await loadInto(db.knex, { source: { source: 's3://vanishing/data/' }, s3Client: faulty });
     expect(failed.status).toBe('failed');
-    expect(failed.error?.message).toContain(`s3://vanishing/data/${DAY} line 0: s3://vanishing/data/${DAY} was listed but is gone`);
+    expect(failed.error?.message).toContain(
+      `s3://vanishing/data/${DAY} line 0: s3://vanishing/data/${DAY} was listed but is gone`,
+    );
     expect(await starSnapshot(db.knex)).toEqual(before);
 
     await upload('vanishing-2', dataset);
     deleteOnRead('vanishing-2');
-    const loaded = await loadInto(db.knex, { source: { source: 's3://vanishing-2/data/' }, s3Client: faulty, maxErrors: 1 });
+    const loaded = await loadInto(db.knex, {
+      source: { source: 's3://vanishing-2/data/' },
+      s3Client: faulty,
+      maxErrors: 1,
+    });
     expect(loaded.status).toBe('succeeded');
-    expect(await db.knex('etl_rejects').where({ run_id: loaded.runId }).pluck('object_key')).toEqual([`s3://vanishing-2/data/${DAY}`]);
+    expect(await db.knex('etl_rejects').where({ run_id: loaded.runId }).pluck('object_key')).toEqual([
+      `s3://vanishing-2/data/${DAY}`,
+    ]);
     // Day 1 and day 3 arrived; day 2's plays did not.
     const days = await db.knex.raw<{ rows: { day: string }[] }>(
       "SELECT DISTINCT to_char(start_time, 'YYYY-MM-DD') AS day FROM songplays ORDER BY day",

@@ -17,9 +17,15 @@ export function withApplicationName(url: string, applicationName: string): strin
 
 /** The live sessions (any database of the server) opened with `applicationName`. */
 export async function sessionsOf(knex: Knex, applicationName: string): Promise<PgSession[]> {
-  const result = await knex.raw<{ rows: { pid: number; state: string | null; query: string; wait_event_type: string | null }[] }>(
-    'SELECT pid, state, query, wait_event_type FROM pg_stat_activity WHERE application_name = ?',
-    [applicationName],
-  );
-  return result.rows.map((row) => ({ pid: row.pid, state: row.state, query: row.query, waitEventType: row.wait_event_type }));
+  const result = await knex.raw<{
+    rows: { pid: number; state: string | null; query: string; wait_event_type: string | null }[];
+  }>('SELECT pid, state, query, wait_event_type FROM pg_stat_activity WHERE application_name = ?', [
+    applicationName,
+  ]);
+  return result.rows.map((row) => ({
+    pid: row.pid,
+    state: row.state,
+    query: row.query,
+    waitEventType: row.wait_event_type,
+  }));
 }

@@ -131,7 +131,10 @@ export async function startS3FaultProxy(target: string): Promise<S3FaultProxy> {
       case 'error': {
         const body = errorDocument(fault.code, fault.message ?? fault.code);
         req.resume();
-        res.writeHead(fault.status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+        res.writeHead(fault.status, {
+          'content-type': 'application/xml',
+          'content-length': Buffer.byteLength(body),
+        });
         res.end(body);
         return;
       }

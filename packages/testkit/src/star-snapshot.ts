@@ -12,6 +12,7 @@ const starQueries: Record<string, string> = {
 /** Every star table's rows (songplay_id excluded: a surrogate), sorted, for comparing two warehouses. */
 export async function starSnapshot(knex: Knex): Promise<Record<string, unknown[]>> {
   const snapshot: Record<string, unknown[]> = {};
-  for (const [name, sql] of Object.entries(starQueries)) snapshot[name] = (await knex.raw<{ rows: unknown[] }>(sql)).rows;
+  for (const [name, sql] of Object.entries(starQueries))
+    snapshot[name] = (await knex.raw<{ rows: unknown[] }>(sql)).rows;
   return snapshot;
 }

@@ -20,7 +20,11 @@ export interface RunningProcess {
  * Starts `node <script> <args>` with only the given environment (plus PATH and HOME), without waiting, so that a
  * test can watch it, signal it or kill it mid-way.
  */
-export function startNodeProcess(script: string, args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): RunningProcess {
+export function startNodeProcess(
+  script: string,
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): RunningProcess {
   const child = spawn(process.execPath, [script, ...args], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...options.env },

@@ -19,6 +19,8 @@ export async function uploadFolder(
   paths: readonly string[] = filesBelow(root),
 ): Promise<void> {
   for (const path of paths) {
-    await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${path}`, Body: readFileSync(join(root, path)) }));
+    await client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${path}`, Body: readFileSync(join(root, path)) }),
+    );
   }
 }
