@@ -51,6 +51,8 @@ describe('ObjectReader on good-but-odd input', () => {
     const text = `\uFEFF${event()}\r\n\r\n${event({ itemInSession: 1 })}\n\n${event({ itemInSession: 2, extraKey: 'ignored' })}`;
     const { counts, problems } = read('events', [text.slice(0, 37), text.slice(37, 500), text.slice(500)]);
     expect(problems).toEqual([]);
+    const crlfReject = read('events', [`${event()}\r\n{"broken": 1\r\n`]);
+    expect(crlfReject.problems[0]!.raw).toBe('{"broken": 1');
     expect(counts).toEqual({ read: 3, staged: 3, rejected: 0 });
   });
 
@@ -129,5 +131,9 @@ describe('ObjectReader on bad input', () => {
     ]);
     expect(big.counts).toEqual({ read: 3, staged: 2, rejected: 1 });
     expect(big.problems[0]!.reason).toMatch(/over 4 MB/);
+    expect(big.problems[0]!.raw).toBe(huge.slice(0, 16 * 1024));
+    // A whole over-long line inside one chunk is refused too.
+    const single = read('events', [Buffer.from(`${huge}\n${event()}`)]);
+    expect(single.counts).toEqual({ read: 2, staged: 1, rejected: 1 });
   });
 });

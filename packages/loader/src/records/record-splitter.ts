@@ -16,6 +16,7 @@ export interface RecordSplitter {
 }
 
 const NEWLINE = 0x0a;
+const RAW_HEAD_BYTES = 16 * 1024;
 
 function decodeLine(bytes: Buffer, line: number): RawRecord {
   let text = bytes.toString('utf8');
@@ -24,6 +25,7 @@ function decodeLine(bytes: Buffer, line: number): RawRecord {
     return { line, text, problem: 'invalid UTF-8 bytes in the line' };
   }
   if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.charCodeAt(text.length - 1) === 0x0d) text = text.slice(0, -1);
   return { line, text };
 }
 
@@ -43,9 +45,10 @@ export function ndjsonSplitter(): RecordSplitter {
 
   const emit = (bytes: Buffer, sink: RecordSink) => {
     if (tooLarge) {
+      // Only the start of an over-long line is kept, so that its reject still shows what it was.
       sink({
         line,
-        text: '',
+        text: (pending[0] ?? Buffer.alloc(0)).toString('utf8'),
         problem: `the line is over ${MAX_RECORD_BYTES / 1024 / 1024} MB (Redshift refuses records over 4 MB)`,
       });
     } else {
@@ -58,6 +61,11 @@ export function ndjsonSplitter(): RecordSplitter {
     tooLarge = false;
   };
 
+  const keepHeadOnly = () => {
+    tooLarge = true;
+    pending = [Buffer.concat(pending).subarray(0, RAW_HEAD_BYTES)];
+  };
+
   return {
     push(chunk, sink) {
       let start = 0;
@@ -65,11 +73,11 @@ export function ndjsonSplitter(): RecordSplitter {
         const newline = chunk.indexOf(NEWLINE, start);
         if (newline < 0) break;
         const piece = chunk.subarray(start, newline);
-        if (pendingBytes === 0) emit(piece, sink);
+        if (pendingBytes === 0 && piece.length <= MAX_RECORD_BYTES) emit(piece, sink);
         else {
           if (!tooLarge) pending.push(piece);
           pendingBytes += piece.length;
-          if (pendingBytes > MAX_RECORD_BYTES) tooLarge = true;
+          if (pendingBytes > MAX_RECORD_BYTES && !tooLarge) keepHeadOnly();
           emit(tooLarge ? Buffer.alloc(0) : Buffer.concat(pending, pendingBytes), sink);
         }
         start = newline + 1;
@@ -77,10 +85,9 @@ export function ndjsonSplitter(): RecordSplitter {
       if (start < chunk.length) {
         const rest = chunk.subarray(start);
         pendingBytes += rest.length;
-        if (pendingBytes > MAX_RECORD_BYTES) {
-          tooLarge = true;
-          pending = [];
-        } else pending.push(Buffer.from(rest));
+        if (tooLarge) return;
+        pending.push(Buffer.from(rest));
+        if (pendingBytes > MAX_RECORD_BYTES) keepHeadOnly();
       }
     },
     end(sink) {

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { finished, type Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Knex } from 'knex';
 import type { PoolClient } from 'pg';
@@ -28,8 +29,29 @@ const WORKERS_FROM_BYTES = 16 * 1024 * 1024;
 
 const streamFinished = promisify(finished);
 
-async function write(copy: Writable, rows: Buffer | string): Promise<void> {
-  if (!copy.write(rows)) await once(copy, 'drain');
+/**
+ * Writes rows into the COPY stream, waiting for it to drain when full. A stream that has failed (the database
+ * went away) never drains: `copyDone` rejects instead, so every waiting reader fails with the COPY's error.
+ */
+async function write(copy: Writable, copyDone: Promise<void>, rows: Buffer | string): Promise<void> {
+  let accepted: boolean;
+  try {
+    accepted = copy.write(rows);
+  } catch (error) {
+    // pg-copy-streams throws from write() once its connection is gone; the COPY's own error says why.
+    await Promise.race([copyDone, sleep(1000)]);
+    throw error;
+  }
+  if (!accepted) await Promise.race([once(copy, 'drain'), copyDone]);
+}
+
+/** A lost connection (server shut down or restarted, network) rather than something wrong with the data. */
+function isConnectionLoss(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^(57P0[1-3]|08)/.test(code)) return true;
+  return /Connection terminated|connection ended|ECONNRESET|EPIPE|reading 'stream'/i.test(
+    String((error as Error).message),
+  );
 }
 
 /**
@@ -93,7 +115,7 @@ export async function stageToPostgres(
     copyDone.catch(() => undefined);
     try {
       await forEachConcurrently(planned, options.concurrency ?? 8, async (object) => {
-        result.files.push(await readObject(copy, dataset, object));
+        result.files.push(await readObject((rows) => write(copy, copyDone, rows), dataset, object));
         objectsDone += 1;
         report();
       });
@@ -105,14 +127,19 @@ export async function stageToPostgres(
     try {
       await copyDone;
     } catch (error) {
+      if (isConnectionLoss(error)) throw error;
       throw new LoaderError('COPY_FAILED', `COPY into ${table} failed: ${(error as Error).message}`, {
         cause: error,
       });
     }
   }
 
-  async function readObject(copy: Writable, dataset: Dataset, object: SourceObject): Promise<FileOutcome> {
-    const session = processor.open(dataset, (rows) => write(copy, rows));
+  async function readObject(
+    writeRows: (rows: Buffer | string) => Promise<void>,
+    dataset: Dataset,
+    object: SourceObject,
+  ): Promise<FileOutcome> {
+    const session = processor.open(dataset, writeRows);
     let outcome;
     try {
       for await (const chunk of source.read(object)) {
