@@ -79,6 +79,8 @@ export interface BenchReport {
   measurements: BenchMeasurements;
   /** Which code was measured: the commit, and whether the loader had uncommitted changes (or another build). */
   code: { commit: string; loaderChanges: boolean; loader: string };
+  /** --workers, when the run chose the loader's parser threads; null: the loader's default. */
+  loaderWorkers: number | null;
   machine: MachineInfo;
   postgres: { version: string; settings: Record<string, string> };
 }

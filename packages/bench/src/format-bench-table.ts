@@ -48,7 +48,8 @@ export function formatBenchTable(report: BenchReport): string {
     );
   }
   lines.push(
-    `code: ${report.code.commit}, loader ${report.code.loader}${report.code.loaderChanges ? ' WITH UNCOMMITTED CHANGES' : ''}`,
+    `code: ${report.code.commit}, loader ${report.code.loader}${report.code.loaderChanges ? ' WITH UNCOMMITTED CHANGES' : ''}` +
+      (report.loaderWorkers === null ? '' : `, --workers ${report.loaderWorkers}`),
   );
   lines.push('');
   const widths = [22, 8, 11, 7, 11, 11];

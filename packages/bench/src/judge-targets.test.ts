@@ -93,6 +93,7 @@ describe('formatBenchTable', () => {
       firstLoadServerLog: { slowStatements: [{ ms: 2500, statement: 'INSERT INTO time SELECT 1' }], checkpoints: ['wal'] },
       measurements,
       code: { commit: 'abc1234', loaderChanges: false, loader: 'packages/loader' },
+      loaderWorkers: null,
       machine: { cpu: 'Test CPU', cores: 2, memoryGiB: 8, os: 'linux', node: 'v20.20.0', loadAverage: 0.1 },
       postgres: { version: 'PostgreSQL 18.1', settings: { server_version: '18.1' } },
     });

@@ -10,6 +10,8 @@ export interface BenchArgs {
   profile: boolean;
   /** Another build of @sparkify/loader to measure (its package folder, with dist/), e.g. a baseline; null: the workspace's. */
   loader: string | null;
+  /** The loader's parser threads (its `workers` option); null: the loader's default. */
+  workers: number | null;
   help: boolean;
 }
 
@@ -28,13 +30,14 @@ the default check suite, prints the table and writes bench/results/<date>-<size>
   --seed N      generator seed (default 42)
   --keep        leave the loaded database running and print its URL; Ctrl-C stops it
   --profile     run the first load with node --cpu-prof and print its hottest functions
+  --workers N   the loader's parser threads (0: parse on the main thread); default: the loader's own choice
   --loader DIR  measure another build of @sparkify/loader (a package folder with dist/), e.g. a baseline
 
 Delete bench/.cache/ to regenerate after the generator or the loader's COPY encoding changes.`;
 
 /** Parses the benchmark's arguments (a lone `--` from pnpm is ignored). */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { size: 'M', seed: 42, keep: false, profile: false, loader: null, help: false };
+  const args: BenchArgs = { size: 'M', seed: 42, keep: false, profile: false, loader: null, workers: null, help: false };
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
@@ -66,6 +69,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       case '--loader':
         args.loader = value();
         break;
+      case '--workers': {
+        const text = value();
+        const workers = Number(text);
+        if (!Number.isInteger(workers) || workers < 0 || workers > 64) {
+          throw new BenchUsageError(`--workers: expected a whole number from 0 to 64, got "${text}"`);
+        }
+        args.workers = workers;
+        break;
+      }
       case '--keep':
         args.keep = true;
         break;

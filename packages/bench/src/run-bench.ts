@@ -155,6 +155,7 @@ async function main(): Promise<void> {
     const first = await runLoadChild(server.url, cacheFolder, 'load', {
       nodeArgs: args.profile ? ['--cpu-prof', '--cpu-prof-dir', profileFolder] : [],
       loaderFolder: args.loader,
+      workers: args.workers,
     });
     const firstLoadServerLog = parseServerLog(server.log().slice(logBefore));
     firstLoadServerLog.slowStatements = firstLoadServerLog.slowStatements.slice(0, 15);
@@ -164,7 +165,7 @@ async function main(): Promise<void> {
       return;
     }
     say('second load over the unchanged source…');
-    const second = await runLoadChild(server.url, cacheFolder, 'second load', { loaderFolder: args.loader });
+    const second = await runLoadChild(server.url, cacheFolder, 'second load', { loaderFolder: args.loader, workers: args.workers });
 
     say('default check suite…');
     const checksBegan = performance.now();
@@ -207,6 +208,7 @@ async function main(): Promise<void> {
       firstLoadServerLog,
       measurements,
       code: measuredCode(args.loader),
+      loaderWorkers: args.workers,
       machine,
       postgres: { version: server.version, settings: server.settings },
     };
@@ -216,9 +218,11 @@ async function main(): Promise<void> {
     const resultsFolder = join(repoRoot, 'bench', 'results');
     mkdirSync(resultsFolder, { recursive: true });
     const text = `${JSON.stringify(report, null, 2)}\n`;
-    const dated = join(resultsFolder, `${date.toISOString().slice(0, 10)}-${size.name}.json`);
+    // Experiments (other thread counts, a profiler attached) are kept apart and never become the latest figures.
+    const experiment = [args.workers === null ? '' : `-workers-${args.workers}`, args.profile ? '-profiled' : ''].join('');
+    const dated = join(resultsFolder, `${date.toISOString().slice(0, 10)}-${size.name}${experiment}.json`);
     writeFileSync(dated, text);
-    writeFileSync(join(resultsFolder, `latest-${size.name}.json`), text);
+    if (experiment === '') writeFileSync(join(resultsFolder, `latest-${size.name}.json`), text);
     say(`results: ${dated}`);
 
     if (args.keep) {

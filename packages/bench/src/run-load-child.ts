@@ -21,7 +21,7 @@ export function runLoadChild(
   url: string,
   source: string,
   label: string,
-  options: { nodeArgs?: readonly string[]; loaderFolder?: string | null } = {},
+  options: { nodeArgs?: readonly string[]; loaderFolder?: string | null; workers?: number | null } = {},
 ): Promise<ChildLoad> {
   return new Promise((resolve, reject) => {
     const began = performance.now();
@@ -31,6 +31,7 @@ export function runLoadChild(
         ...process.env,
         SPARKIFY_BENCH_DATABASE_URL: url,
         ...(options.loaderFolder ? { SPARKIFY_BENCH_LOADER: options.loaderFolder } : {}),
+        ...(options.workers !== null && options.workers !== undefined ? { SPARKIFY_BENCH_WORKERS: String(options.workers) } : {}),
       },
     });
     running.add(child);

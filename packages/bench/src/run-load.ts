@@ -52,6 +52,7 @@ try {
     source: { source },
     holder: { holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, host: hostname(), pid: process.pid },
     isProcessAlive,
+    ...(process.env.SPARKIFY_BENCH_WORKERS ? { workers: Number(process.env.SPARKIFY_BENCH_WORKERS) } : {}),
     // Formatting numbers costs; only the progress actually shown is described.
     onProgress: (event) => progress.update(() => `  ${label}: ${describe(event)}`),
   });
