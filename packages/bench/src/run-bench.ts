@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
 import { buildSuite, runChecks } from '@sparkify/quality';
 import { migrateTo } from '@sparkify/schema';
+import { acquireBenchLock } from './bench-lock.js';
 import { benchSizes } from './bench-size.js';
 import { type BenchMeasurements, type BenchReport, type LoadMeasurement, summarizeBench } from './bench-result.js';
 import { ensureCopyFile } from './encode-copy-file.js';
@@ -18,7 +19,7 @@ import { judgeTargets } from './judge-targets.js';
 import { machineInfo } from './machine-info.js';
 import { measureCeiling } from './measure-ceiling.js';
 import { parseServerLog } from './parse-server-log.js';
-import { BenchUsageError, benchUsage, parseBenchArgs } from './parse-bench-args.js';
+import { type BenchArgs, BenchUsageError, benchUsage, parseBenchArgs } from './parse-bench-args.js';
 import { createProgressLine } from './progress-line.js';
 import { type ChildLoad, killChildLoads, runLoadChild } from './run-load-child.js';
 import { startBenchPostgres } from './start-bench-postgres.js';
@@ -98,6 +99,17 @@ async function main(): Promise<void> {
     console.log(benchUsage);
     return;
   }
+  const releaseLock = await acquireBenchLock(join(repoRoot, 'bench', '.cache', 'bench.lock'), (pid) =>
+    say(`waiting for another benchmark (pid ${pid}) to finish: two at once would both measure each other…`),
+  );
+  try {
+    await runBench(args, releaseLock);
+  } finally {
+    releaseLock();
+  }
+}
+
+async function runBench(args: BenchArgs, releaseLock: () => void): Promise<void> {
   const machine = machineInfo();
   const size = benchSizes[args.size];
   const cacheFolder = join(repoRoot, 'bench', '.cache', `${size.name}-${args.seed}`);
@@ -127,7 +139,10 @@ async function main(): Promise<void> {
   const onSignal = (signal: NodeJS.Signals) => {
     interrupted = true;
     say(`\n${signal}: stopping the database…`);
-    void shutdown().finally(() => process.exit(130));
+    void shutdown().finally(() => {
+      releaseLock();
+      process.exit(130);
+    });
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
