@@ -40,7 +40,9 @@ const songJson = (overrides: Record<string, unknown> = {}) =>
 
 function read(dataset: 'events' | 'songs', chunks: (string | Buffer)[]) {
   const rows: string[] = [];
-  const reader = new ObjectReader(dataset, (batch) => rows.push(...batch.split('\n').filter(Boolean)));
+  const reader = new ObjectReader(dataset, (batch) =>
+    rows.push(...batch.toString('utf8').split('\n').filter(Boolean)),
+  );
   for (const chunk of chunks) reader.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
   const counts = reader.end();
   return { rows, counts, problems: reader.problems };

@@ -23,30 +23,35 @@ export interface ObjectCounts {
 }
 
 const RAW_TEXT_LIMIT = 16 * 1024;
+const FIRST_BATCH_BYTES = 8 * 1024;
 
 /**
  * Reads one source object chunk by chunk: splits it into records, validates and encodes them, and hands COPY
- * rows to `onRows` in batches. Problems are collected (all of them counted, the first `keepProblems` kept).
+ * rows to `onRows` as UTF-8 buffers of whole rows. Each buffer is the receiver's to keep (or to transfer to
+ * another thread): rows are written straight into it, never concatenated as strings first.
+ * Problems are collected (all of them counted, the first `keepProblems` kept).
  */
 export class ObjectReader {
   readonly counts: ObjectCounts = { read: 0, staged: 0, rejected: 0 };
   readonly problems: RecordProblem[] = [];
   private readonly splitter: RecordSplitter;
-  private batch = '';
+  private batch: Buffer;
+  private used = 0;
   private readonly sink = (record: RawRecord) => this.accept(record);
 
   constructor(
     private readonly dataset: Dataset,
-    private readonly onRows: (rows: string) => void,
+    private readonly onRows: (rows: Buffer) => void,
     private readonly keepProblems = 1000,
-    private readonly batchChars = 256 * 1024,
+    private readonly batchBytes = 512 * 1024,
   ) {
     this.splitter = dataset === 'events' ? ndjsonSplitter() : jsonValuesSplitter();
+    // Start small (most song objects hold one row) and grow to batchBytes once an object proves large.
+    this.batch = Buffer.allocUnsafeSlow(Math.min(FIRST_BATCH_BYTES, batchBytes));
   }
 
   push(chunk: Buffer): void {
     this.splitter.push(chunk, this.sink);
-    this.flushIfFull();
   }
 
   /** Finishes the object; returns its counts. */
@@ -58,17 +63,20 @@ export class ObjectReader {
 
   /** Hands over the rows encoded so far (for an object that cannot be read to its end). */
   flushRows(): void {
-    if (this.batch.length > 0) {
-      this.onRows(this.batch);
-      this.batch = '';
-    }
+    if (this.used === 0) return;
+    const rows = this.batch.subarray(0, this.used);
+    this.batch = Buffer.allocUnsafeSlow(Math.min(this.batch.length * 4, this.batchBytes));
+    this.used = 0;
+    this.onRows(rows);
   }
 
-  private flushIfFull(): void {
-    if (this.batch.length >= this.batchChars) {
-      this.onRows(this.batch);
-      this.batch = '';
+  private append(row: string): void {
+    // A UTF-16 unit takes at most 3 UTF-8 bytes: check the worst case before writing.
+    if (this.used + row.length * 3 > this.batch.length) {
+      this.flushRows();
+      if (row.length * 3 > this.batch.length) this.batch = Buffer.allocUnsafeSlow(row.length * 3);
     }
+    this.used += this.batch.write(row, this.used, 'utf8');
   }
 
   private accept(record: RawRecord): void {
@@ -83,8 +91,7 @@ export class ObjectReader {
       return;
     }
     this.counts.staged += 1;
-    this.batch += encoded.row;
-    this.flushIfFull();
+    this.append(encoded.row);
   }
 
   private reject(line: number, problem: { field: string | null; reason: string }, raw: string): void {

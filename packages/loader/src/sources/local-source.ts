@@ -41,7 +41,9 @@ export function localSource(folders: Record<Dataset, string>, root: string): Sou
     },
     async *read(object) {
       const path = join(root, ...object.key.split('/'));
-      const file = createReadStream(path, { highWaterMark: 256 * 1024 });
+      // Small objects (one song each, in production) in one read of their size, not a 256 KB stream buffer.
+      const highWaterMark = Math.max(16 * 1024, Math.min(256 * 1024, object.size + 1));
+      const file = createReadStream(path, { highWaterMark });
       const stream = object.key.endsWith('.gz') ? file.pipe(createGunzip()) : file;
       if (stream !== file) file.once('error', (error) => stream.destroy(error));
       try {

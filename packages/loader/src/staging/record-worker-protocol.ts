@@ -9,10 +9,10 @@ export interface WorkerRequest {
   end?: 'complete' | 'aborted';
 }
 
-/** The rows a request produced; with the final reply, the object's counts and problems. */
+/** The rows a request produced (whole COPY rows per buffer); with the final reply, the object's counts and problems. */
 export interface WorkerReply {
   id: number;
-  rows: Uint8Array | null;
+  rows: Uint8Array[];
   counts?: ObjectCounts;
   problems?: RecordProblem[];
 }

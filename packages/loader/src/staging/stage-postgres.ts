@@ -24,8 +24,18 @@ export interface StagePostgresOptions {
   onProgress?: (progress: StageProgress) => void;
 }
 
+/**
+ * How far parsing may run ahead of PostgreSQL. pg-copy-streams acknowledges a write only once the socket has
+ * drained, so with the default 16 KB every write waits for the server and the two take turns instead of
+ * working at the same time.
+ */
+const COPY_BUFFER_BYTES = 8 * 1024 * 1024;
+
 /** Below this much source JSON, starting worker threads costs more than it saves. */
 const WORKERS_FROM_BYTES = 16 * 1024 * 1024;
+
+/** Objects smaller than this are parsed on the main thread even when threads are running. */
+const THREAD_FROM_OBJECT_BYTES = 256 * 1024;
 
 const streamFinished = promisify(finished);
 
@@ -33,7 +43,7 @@ const streamFinished = promisify(finished);
  * Writes rows into the COPY stream, waiting for it to drain when full. A stream that has failed (the database
  * went away) never drains: `copyDone` rejects instead, so every waiting reader fails with the COPY's error.
  */
-async function write(copy: Writable, copyDone: Promise<void>, rows: Buffer | string): Promise<void> {
+async function write(copy: Writable, copyDone: Promise<void>, rows: Buffer): Promise<void> {
   let accepted: boolean;
   try {
     accepted = copy.write(rows);
@@ -68,10 +78,14 @@ export async function stageToPostgres(
   const result = emptyStageResult();
   const keepRejects = options.keepRejects ?? 10_000;
   const plannedBytes = objects.reduce((sum, object) => sum + object.size, 0);
-  const processor: RecordProcessor =
+  const inline = inlineProcessor(1000);
+  const threads: RecordProcessor =
     options.workers === 0 || (options.workers === undefined && plannedBytes < WORKERS_FROM_BYTES)
-      ? inlineProcessor(1000)
+      ? inline
       : workerProcessor(1000, options.workers);
+  // A small object (production song data is one song per object) costs more to send to a thread and back
+  // than to parse here; large ones (a day of logs) go to the threads.
+  const processorFor = (object: SourceObject) => (object.size < THREAD_FROM_OBJECT_BYTES ? inline : threads);
   let objectsDone = 0;
   const report = () =>
     options.onProgress?.({
@@ -102,14 +116,16 @@ export async function stageToPostgres(
       }
     }
   } finally {
-    await processor.close();
+    await threads.close();
   }
   return result;
 
   async function copyObjects(connection: PoolClient, dataset: Dataset, planned: readonly SourceObject[]) {
     const table = stagingTable[dataset].name;
     const copy = connection.query(
-      copyFrom(`COPY ${table} (${copyColumns(dataset).join(', ')}) FROM STDIN WITH (FREEZE)`),
+      copyFrom(`COPY ${table} (${copyColumns(dataset).join(', ')}) FROM STDIN WITH (FREEZE)`, {
+        highWaterMark: COPY_BUFFER_BYTES,
+      }),
     );
     const copyDone = streamFinished(copy);
     copyDone.catch(() => undefined);
@@ -135,11 +151,11 @@ export async function stageToPostgres(
   }
 
   async function readObject(
-    writeRows: (rows: Buffer | string) => Promise<void>,
+    writeRows: (rows: Buffer) => Promise<void>,
     dataset: Dataset,
     object: SourceObject,
   ): Promise<FileOutcome> {
-    const session = processor.open(dataset, writeRows);
+    const session = processorFor(object).open(dataset, writeRows);
     let outcome;
     try {
       for await (const chunk of source.read(object)) {
