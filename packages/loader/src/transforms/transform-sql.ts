@@ -107,7 +107,7 @@ SELECT e.start_time, CAST(e.user_id AS INTEGER), e.level, m.song_id, m.artist_id
        e.item_in_session, e.location, e.user_agent
 FROM new_plays e
 LEFT JOIN (${songMatches}) m ON m.title = e.song AND m.artist_name = e.artist AND m.duration = e.length
-ORDER BY e.start_time`;
+`;
 
 /** Re-matches earlier plays when this load brought songs (they may now match, or match a lower song_id). */
 export const rematchSongplays = `
