@@ -7,18 +7,9 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import knexFactory from 'knex';
-import type { LoadProgress } from '@sparkify/loader';
+import { isProcessAlive, type LoadProgress } from '@sparkify/loader';
 import type { LoadOutcome } from './load-outcome.js';
 import { createProgressLine } from './progress-line.js';
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function describe(progress: LoadProgress): string {
   if (progress.stage === 'list') return `listing: ${progress.objects.toLocaleString('en-US')} objects`;
