@@ -68,8 +68,13 @@ export async function runTransforms(
     counts.songsAdded = await run(trx, sql.insertSongs);
     await run(trx, sql.deleteRedefinedArtists);
     counts.artistsWritten = await run(trx, sql.insertArtists);
-    if (hadSongplays) counts.songplaysRematched = await run(trx, sql.rematchSongplays);
   }
+  const matching = (options.songsStaged && hadSongplays) || options.eventsStaged;
+  if (matching) {
+    await run(trx, sql.createSongMatches);
+    await tune(trx, options.dialect, 'analyze', 'song_matches');
+  }
+  if (options.songsStaged && hadSongplays) counts.songplaysRematched = await run(trx, sql.rematchSongplays);
   if (options.eventsStaged) {
     const staged = await trx.raw<{ rows: { count: string | number }[] }>(sql.countStagedPlays);
     counts.nextsongStaged = Number(staged.rows[0]?.count ?? 0);
@@ -86,5 +91,6 @@ export async function runTransforms(
     await run(trx, sql.insertUserState);
     await run(trx, sql.dropUserCandidates);
   }
+  if (matching) await run(trx, sql.dropSongMatches);
   return counts;
 }

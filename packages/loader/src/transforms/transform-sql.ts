@@ -81,16 +81,23 @@ WHERE e.pick = 1
   AND NOT EXISTS (SELECT 1 FROM etl_play_keys k
                   WHERE k.session_id = e.session_id AND k.item_in_session = e.item_in_session)`;
 
-/** The song each (title, artist name, duration) resolves to: the lowest song_id, so several matches never fan out. */
-const songMatches = `
-  SELECT ranked.title, ranked.artist_name, ranked.duration, ranked.song_id, ranked.artist_id
-  FROM (
-    SELECT s.title, a.name AS artist_name, s.duration, s.song_id, s.artist_id,
-           ROW_NUMBER() OVER (PARTITION BY s.title, a.name, s.duration ORDER BY s.song_id) AS pick
-    FROM songs s
-    JOIN artists a ON a.artist_id = s.artist_id
-  ) ranked
-  WHERE ranked.pick = 1`;
+/**
+ * The song each (title, artist name, duration) resolves to: the lowest song_id, so several matches never fan out.
+ * Materialised once per transform (and analysed on PostgreSQL): as a subquery its row count is guessed at 1,
+ * and the planner then loops over every songplay once per song.
+ */
+export const createSongMatches = `
+CREATE TEMP TABLE song_matches AS
+SELECT ranked.title, ranked.artist_name, ranked.duration, ranked.song_id, ranked.artist_id
+FROM (
+  SELECT s.title, a.name AS artist_name, s.duration, s.song_id, s.artist_id,
+         ROW_NUMBER() OVER (PARTITION BY s.title, a.name, s.duration ORDER BY s.song_id) AS pick
+  FROM songs s
+  JOIN artists a ON a.artist_id = s.artist_id
+) ranked
+WHERE ranked.pick = 1`;
+
+export const dropSongMatches = 'DROP TABLE song_matches';
 
 /** Keeps each new play's match keys, so that songs arriving in a later load can still be matched to it. */
 export const insertPlayKeys = `
@@ -106,14 +113,14 @@ INSERT INTO songplays (start_time, user_id, level, song_id, artist_id, session_i
 SELECT e.start_time, CAST(e.user_id AS INTEGER), e.level, m.song_id, m.artist_id, e.session_id,
        e.item_in_session, e.location, e.user_agent
 FROM new_plays e
-LEFT JOIN (${songMatches}) m ON m.title = e.song AND m.artist_name = e.artist AND m.duration = e.length
+LEFT JOIN song_matches m ON m.title = e.song AND m.artist_name = e.artist AND m.duration = e.length
 `;
 
 /** Re-matches earlier plays when this load brought songs (they may now match, or match a lower song_id). */
 export const rematchSongplays = `
 UPDATE songplays
 SET song_id = m.song_id, artist_id = m.artist_id
-FROM etl_play_keys k, (${songMatches}) m
+FROM etl_play_keys k, song_matches m
 WHERE songplays.session_id = k.session_id
   AND songplays.item_in_session = k.item_in_session
   AND m.title = k.song AND m.artist_name = k.artist AND m.duration = k.length
