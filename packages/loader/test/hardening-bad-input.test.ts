@@ -1,8 +1,7 @@
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@sparkify/testkit';
-import { migrateTo } from '@sparkify/schema';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type TestDatabase } from '@sparkify/testkit';
 import { LoaderError, type LoadOptions } from '../src/index.js';
 import {
   type FixtureFiles,
@@ -15,18 +14,10 @@ import {
   starSnapshot,
   visit,
   writeFixture,
+  migratedWarehouses,
 } from './fixtures.js';
 
-const databases: TestDatabase[] = [];
-async function freshWarehouse(): Promise<TestDatabase> {
-  const db = await createTestDatabase(inject('pgUrl'), 'loader_hard_bad');
-  await migrateTo(db.knex, { dialect: 'postgres' });
-  databases.push(db);
-  return db;
-}
-afterAll(async () => {
-  for (const db of databases) await db.drop();
-});
+const freshWarehouse = migratedWarehouses('loader_hard_bad');
 
 const line = (record: unknown) => JSON.stringify(record);
 

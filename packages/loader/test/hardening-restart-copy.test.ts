@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { S3Client } from '@aws-sdk/client-s3';
 import knexFactory from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +8,7 @@ import {
   startRestartablePostgres,
   startS3FaultProxy,
   startTestS3,
+  testS3Client,
   starSnapshot,
   type S3FaultProxy,
   type TestS3,
@@ -41,14 +41,7 @@ describe('the database restarting while COPY is streaming', () => {
     const root = writeFixture({ ...songFiles, ...dayFiles });
     await s3.createBucket('midcopy');
     await uploadFolder(s3.client, 'midcopy', 'data/', root);
-    const client = new S3Client({
-      endpoint: proxy.endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: s3.credentials,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    const client = testS3Client(proxy.endpoint);
     let release!: () => void;
     proxy.addRule({
       method: 'GET',

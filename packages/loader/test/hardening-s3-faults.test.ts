@@ -1,45 +1,25 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createTestDatabase,
   startS3FaultProxy,
   startTestS3,
+  testS3Client,
   type S3FaultProxy,
-  type TestDatabase,
   type TestS3,
+  uploadFolder,
 } from '@sparkify/testkit';
-import { migrateTo } from '@sparkify/schema';
 import { LoaderError } from '../src/index.js';
-import { loadInto, smallDataset, starSnapshot, writeFixture } from './fixtures.js';
+import { loadInto, migratedWarehouses, smallDataset, starSnapshot, writeFixture } from './fixtures.js';
 
 let s3: TestS3;
 let proxy: S3FaultProxy;
 let faulty: S3Client;
 let expected: Record<string, unknown[]>;
-const databases: TestDatabase[] = [];
-
-async function freshWarehouse(): Promise<TestDatabase> {
-  const db = await createTestDatabase(inject('pgUrl'), 'loader_hard_s3');
-  await migrateTo(db.knex, { dialect: 'postgres' });
-  databases.push(db);
-  return db;
-}
-
-function filesBelow(root: string): string[] {
-  return readdirSync(root, { recursive: true, encoding: 'utf8' })
-    .filter((path) => statSync(join(root, path)).isFile())
-    .map((path) => relative(root, join(root, path)).split(sep).join('/'));
-}
+const freshWarehouse = migratedWarehouses('loader_hard_s3');
 
 async function upload(bucket: string, root: string): Promise<void> {
   await s3.createBucket(bucket);
-  for (const path of filesBelow(root)) {
-    await s3.client.send(
-      new PutObjectCommand({ Bucket: bucket, Key: `data/${path}`, Body: readFileSync(join(root, path)) }),
-    );
-  }
+  await uploadFolder(s3.client, bucket, 'data/', root);
 }
 
 const { songFiles, dayFiles } = smallDataset();
@@ -49,14 +29,7 @@ const DAY = 'log_data/2018/11/2018-11-02-events.json';
 beforeAll(async () => {
   s3 = await startTestS3();
   proxy = await startS3FaultProxy(s3.endpoint);
-  faulty = new S3Client({
-    endpoint: proxy.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: s3.credentials,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  faulty = testS3Client(proxy.endpoint);
   const reference = await freshWarehouse();
   await loadInto(reference.knex, { source: { source: dataset } });
   expected = await starSnapshot(reference.knex);
@@ -64,7 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   faulty.destroy();
   await proxy.stop();
-  for (const db of databases) await db.drop();
   await s3.stop();
 });
 

@@ -4,6 +4,7 @@ import {
   ndjson,
   play,
   smallDataset,
+  song,
   starSnapshot,
   visit,
   writeFixture,
@@ -108,5 +109,65 @@ describe('incremental and order-independent loads', () => {
     const refreshed = await loadInto(db.knex, { source: { source: root }, fullRefresh: true });
     expect(refreshed.plan.toLoad).toBe(songKeys.length + dayKeys.length);
     expect(await starSnapshot(db.knex)).toEqual(before);
+  });
+});
+
+describe('matching on the song’s own artist name', () => {
+  it('matches a song whose artist name differs from its artist’s, whatever order the songs arrive in', async () => {
+    const first = song({ song_id: 'SO2', artist_id: 'AR1', artist_name: 'Foo', title: 'T', duration: 100 });
+    const renaming = song({
+      song_id: 'SO1',
+      artist_id: 'AR1',
+      artist_name: 'Foo & Bar',
+      title: 'U',
+      duration: 90,
+    });
+    const plays = ndjson([
+      play({ sessionId: 1, itemInSession: 1, song: 'T', artist: 'Foo', length: 100 }),
+      play({ sessionId: 1, itemInSession: 2, song: 'U', artist: 'Foo & Bar', length: 90 }),
+    ]);
+    const once = await freshWarehouse();
+    await loadInto(once.knex, {
+      source: {
+        source: writeFixture({
+          'song_data/A/A/A/TR2.json': JSON.stringify(first),
+          'song_data/A/A/A/TR1.json': JSON.stringify(renaming),
+          'log_data/2018/11/2018-11-01-events.json': plays,
+        }),
+      },
+    });
+    const matched = await once.knex('songplays').orderBy('item_in_session').pluck('song_id');
+    expect(matched).toEqual(['SO2', 'SO1']);
+    expect((await once.knex('artists').first('name')).name).toBe('Foo & Bar');
+
+    const batched = await freshWarehouse();
+    await loadInto(batched.knex, {
+      source: {
+        source: writeFixture({
+          'song_data/A/A/A/TR2.json': JSON.stringify(first),
+          'log_data/2018/11/2018-11-01-events.json': plays,
+        }),
+      },
+    });
+    await loadInto(batched.knex, {
+      source: { source: writeFixture({ 'song_data/A/A/A/TR1.json': JSON.stringify(renaming) }) },
+    });
+    expect(await starSnapshot(batched.knex)).toEqual(await starSnapshot(once.knex));
+  });
+
+  it('treats "07" and "7" as one user', async () => {
+    const db = await freshWarehouse();
+    const result = await loadInto(db.knex, {
+      source: {
+        source: writeFixture({
+          'log_data/2018/11/2018-11-01-events.json': ndjson([
+            visit({ userId: '07', sessionId: 3, itemInSession: 0, ts: 1541030400000, level: 'free' }),
+            visit({ userId: '7', sessionId: 3, itemInSession: 1, ts: 1541030500000, level: 'paid' }),
+          ]),
+        }),
+      },
+    });
+    expect(result.status).toBe('succeeded');
+    expect(await db.knex('users').select('user_id', 'level')).toEqual([{ user_id: 7, level: 'paid' }]);
   });
 });

@@ -273,7 +273,8 @@ export const etlLock: Table = {
 export const etlPlayKeys: Table = {
   name: 'etl_play_keys',
   role: 'state',
-  description: 'Title, artist name and length of each songplay event, kept to re-match plays when songs arrive.',
+  description:
+    'Title, artist name and length of each songplay event, kept to re-match plays when songs arrive.',
   columns: [
     col('session_id', integer, false),
     col('item_in_session', integer, false),
@@ -298,6 +299,16 @@ export const etlUserState: Table = {
   ],
   primaryKey: ['user_id'],
   redshift: { diststyle: 'ALL', sortkey: ['user_id'] },
+};
+
+/** Each song's own artist name: plays match on it, not on the artist's canonical name (which one song decides). */
+export const etlSongKeys: Table = {
+  name: 'etl_song_keys',
+  role: 'state',
+  description: 'The artist name each song file gave, for matching plays on title + artist name + duration.',
+  columns: [col('song_id', varchar(32), false), col('artist_name', varchar(512), false)],
+  primaryKey: ['song_id'],
+  redshift: { diststyle: 'ALL', sortkey: ['song_id'] },
 };
 
 export const checkRuns: Table = {
@@ -354,6 +365,7 @@ export const catalog = [
   etlUserState,
   checkRuns,
   checkResults,
+  etlSongKeys,
 ] as const satisfies readonly Table[];
 
 export const starTables = [songplays, users, songs, artists, time] as const;

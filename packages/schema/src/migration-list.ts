@@ -3,6 +3,13 @@ import { stagingTables } from './migrations/0001-staging-tables.js';
 import { starSchema } from './migrations/0002-star-schema.js';
 import { loadLedger } from './migrations/0003-load-ledger.js';
 import { checkResults } from './migrations/0004-check-results.js';
+import { songKeys } from './migrations/0005-song-keys.js';
 
 /** Every migration, oldest first. Append new ones; never edit one that has been released. */
-export const migrations: readonly Migration[] = [stagingTables, starSchema, loadLedger, checkResults];
+export const migrations: readonly Migration[] = [
+  stagingTables,
+  starSchema,
+  loadLedger,
+  checkResults,
+  songKeys,
+];

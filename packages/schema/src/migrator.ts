@@ -137,12 +137,18 @@ function resolveTarget(list: readonly Migration[], to: string): number {
   return index;
 }
 
-async function recordChecksums(knex: Knex, options: MigratorOptions, names: readonly string[]): Promise<void> {
+async function recordChecksums(
+  knex: Knex,
+  options: MigratorOptions,
+  names: readonly string[],
+): Promise<void> {
   if (names.length === 0) return;
   const list = options.migrations ?? allMigrations;
   await ensureChecksumTable(knex);
   await knex.transaction(async (trx) => {
-    await trx(CHECKSUM_TABLE).whereIn('name', [...names]).delete();
+    await trx(CHECKSUM_TABLE)
+      .whereIn('name', [...names])
+      .delete();
     await trx(CHECKSUM_TABLE).insert(
       names.map((name) => {
         const migration = list.find((candidate) => candidate.name === name);
@@ -211,7 +217,10 @@ export async function rollbackTo(
   const ran: string[] = [];
   for (const name of applied.slice(keep).reverse()) {
     if (!list.some((migration) => migration.name === name)) {
-      throw new SchemaError('MIGRATION_MISSING', `Applied migration "${name}" is not in this version's code.`);
+      throw new SchemaError(
+        'MIGRATION_MISSING',
+        `Applied migration "${name}" is not in this version's code.`,
+      );
     }
     await knex.migrate.down({ ...config, name });
     ran.push(name);

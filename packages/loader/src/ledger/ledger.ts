@@ -126,22 +126,30 @@ export async function loadedVersions(knex: Knex): Promise<Set<string>> {
   return new Set(rows.map((row) => versionKey(row.object_key, row.etag)));
 }
 
+/** Inserts rows a few hundred at a time: one statement per row is slow, one for 250,000 rows too large. */
+async function insertInBatches<T>(
+  knex: Knex,
+  table: string,
+  items: readonly T[],
+  toRow: (item: T) => object,
+) {
+  for (let start = 0; start < items.length; start += ROW_BATCH) {
+    await knex(table).insert(items.slice(start, start + ROW_BATCH).map(toRow));
+  }
+}
+
 /** Records the files of a run (inside the transform transaction). */
 export async function recordFiles(knex: Knex, runId: number, files: readonly FileOutcome[]): Promise<void> {
-  for (let start = 0; start < files.length; start += ROW_BATCH) {
-    await knex('etl_files').insert(
-      files.slice(start, start + ROW_BATCH).map((file) => ({
-        run_id: runId,
-        dataset: file.dataset,
-        object_key: file.key,
-        etag: file.etag,
-        size_bytes: file.size,
-        records_read: file.read,
-        records_staged: file.staged,
-        records_rejected: file.rejected,
-      })),
-    );
-  }
+  await insertInBatches(knex, 'etl_files', files, (file) => ({
+    run_id: runId,
+    dataset: file.dataset,
+    object_key: file.key,
+    etag: file.etag,
+    size_bytes: file.size,
+    records_read: file.read,
+    records_staged: file.staged,
+    records_rejected: file.rejected,
+  }));
 }
 
 function truncateBytes(text: string, bytes: number): string {
@@ -154,18 +162,13 @@ function truncateBytes(text: string, bytes: number): string {
 
 /** Records rejected records with their raw text (capped), so nothing is lost silently. */
 export async function recordRejects(knex: Knex, runId: number, rejects: readonly Reject[]): Promise<void> {
-  const stored = rejects.slice(0, MAX_STORED_REJECTS);
-  for (let start = 0; start < stored.length; start += ROW_BATCH) {
-    await knex('etl_rejects').insert(
-      stored.slice(start, start + ROW_BATCH).map((reject) => ({
-        run_id: runId,
-        dataset: reject.dataset,
-        object_key: reject.key,
-        line_number: reject.line,
-        field: reject.field?.slice(0, 500) ?? null,
-        reason: truncateBytes(reject.reason.replace(/\0/g, '\uFFFD'), 1000),
-        raw_record: truncateBytes(reject.raw.replace(/\0/g, '\uFFFD'), RAW_BYTES),
-      })),
-    );
-  }
+  await insertInBatches(knex, 'etl_rejects', rejects.slice(0, MAX_STORED_REJECTS), (reject) => ({
+    run_id: runId,
+    dataset: reject.dataset,
+    object_key: reject.key,
+    line_number: reject.line,
+    field: reject.field?.slice(0, 500) ?? null,
+    reason: truncateBytes(reject.reason.replace(/\0/g, '\uFFFD'), 1000),
+    raw_record: truncateBytes(reject.raw.replace(/\0/g, '\uFFFD'), RAW_BYTES),
+  }));
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   GetObjectCommand,
   ListObjectsV2Command,
@@ -106,7 +107,9 @@ export function s3Source(options: S3SourceOptions): Source {
         yield* raw;
         return;
       }
-      const gunzip = Readable.from(raw).pipe(createGunzip());
+      // pipeline (unlike pipe) carries a failed read into the gunzip stream instead of leaving it unhandled.
+      const gunzip = createGunzip();
+      pipeline(Readable.from(raw), gunzip).catch(() => undefined);
       try {
         for await (const chunk of gunzip) yield chunk as Buffer;
       } catch (error) {

@@ -20,27 +20,25 @@ export interface RecordProcessor {
 export function inlineProcessor(keepProblems: number): RecordProcessor {
   return {
     open(dataset, rows) {
-      let pending: Promise<void> | void;
+      // One push can produce several batches: each write waits for the previous, and the chain is awaited.
+      let written: Promise<void> = Promise.resolve();
       const reader = new ObjectReader(
         dataset,
         (batch) => {
-          pending = rows(batch);
+          written = written.then(() => rows(batch));
+          written.catch(() => undefined);
         },
         keepProblems,
       );
-      const settle = async () => {
-        if (pending) await pending;
-        pending = undefined;
-      };
       return {
         async push(chunk) {
           reader.push(chunk);
-          await settle();
+          await written;
         },
         async end(how) {
           if (how === 'complete') reader.end();
           else reader.flushRows();
-          await settle();
+          await written;
           return { counts: reader.counts, problems: reader.problems };
         },
       };
@@ -120,8 +118,9 @@ export function workerProcessor(
           return answer;
         });
         delivered = written.then(() => undefined);
-        // Every reply is awaited by push or end; this only keeps an abandoned one from being "unhandled".
+        // Every reply is awaited by push or end; these only keep an abandoned one from being "unhandled".
         written.catch(() => undefined);
+        delivered.catch(() => undefined);
         inFlight.push(written);
         return written;
       };

@@ -66,6 +66,7 @@ export async function runTransforms(
 
   if (options.songsStaged) {
     counts.songsAdded = await run(trx, sql.insertSongs);
+    await run(trx, sql.insertSongKeys);
     await run(trx, sql.deleteRedefinedArtists);
     counts.artistsWritten = await run(trx, sql.insertArtists);
   }

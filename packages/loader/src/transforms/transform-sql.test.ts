@@ -37,8 +37,14 @@ describe('the shared transform SQL', () => {
 
   it('tie-breaks every ROW_NUMBER with an ORDER BY', () => {
     for (const [, text] of statements) {
-      for (const window of text.matchAll(/ROW_NUMBER\(\)\s+OVER\s*\(([^)]*)\)/gi))
-        expect(window[1]).toMatch(/ORDER BY/i);
+      for (const match of text.matchAll(/ROW_NUMBER\(\)\s+OVER\s*\(/gi)) {
+        // The window clause, up to its balanced closing parenthesis (it may hold CAST(…)).
+        let depth = 1;
+        let end = match.index + match[0].length;
+        for (; depth > 0 && end < text.length; end += 1)
+          depth += text[end] === '(' ? 1 : text[end] === ')' ? -1 : 0;
+        expect(text.slice(match.index, end)).toMatch(/ORDER BY/i);
+      }
     }
   });
 });

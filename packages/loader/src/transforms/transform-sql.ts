@@ -7,6 +7,7 @@
 /** A full refresh empties the star schema and the state behind it first (DELETE: TRUNCATE commits on Redshift). */
 export const clearForFullRefresh = [
   'DELETE FROM songplays',
+  'DELETE FROM etl_song_keys',
   'DELETE FROM etl_play_keys',
   'DELETE FROM users',
   'DELETE FROM etl_user_state',
@@ -29,6 +30,20 @@ FROM (
 WHERE ranked.pick = 1
   AND NOT EXISTS (SELECT 1 FROM songs known WHERE known.song_id = ranked.song_id)`;
 
+/** Each new song's own artist name (first delivery wins, as for songs): plays match on it. */
+export const insertSongKeys = `
+INSERT INTO etl_song_keys (song_id, artist_name)
+SELECT ranked.song_id, ranked.artist_name
+FROM (
+  SELECT s.song_id, s.artist_name,
+         ROW_NUMBER() OVER (PARTITION BY s.song_id
+                            ORDER BY s.title, s.artist_id, s.duration, s.year) AS pick
+  FROM staging_songs s
+  WHERE s.song_id IS NOT NULL
+) ranked
+WHERE ranked.pick = 1
+  AND NOT EXISTS (SELECT 1 FROM etl_song_keys known WHERE known.song_id = ranked.song_id)`;
+
 /**
  * An artist's attributes come from its song with the lowest song_id, whatever order the files arrive in. The
  * artists whose defining song is in this load are (re)written: first deleted here, then inserted below.
@@ -48,8 +63,7 @@ const definingSongsInThisLoad = `
 
 export const deleteRedefinedArtists = `
 DELETE FROM artists
-USING (SELECT DISTINCT artist_id FROM (${definingSongsInThisLoad}) candidates) redefined
-WHERE artists.artist_id = redefined.artist_id`;
+WHERE artist_id IN (SELECT candidates.artist_id FROM (${definingSongsInThisLoad}) candidates)`;
 
 export const insertArtists = `
 INSERT INTO artists (artist_id, name, location, latitude, longitude)
@@ -90,10 +104,10 @@ export const createSongMatches = `
 CREATE TEMP TABLE song_matches AS
 SELECT ranked.title, ranked.artist_name, ranked.duration, ranked.song_id, ranked.artist_id
 FROM (
-  SELECT s.title, a.name AS artist_name, s.duration, s.song_id, s.artist_id,
-         ROW_NUMBER() OVER (PARTITION BY s.title, a.name, s.duration ORDER BY s.song_id) AS pick
+  SELECT s.title, k.artist_name, s.duration, s.song_id, s.artist_id,
+         ROW_NUMBER() OVER (PARTITION BY s.title, k.artist_name, s.duration ORDER BY s.song_id) AS pick
   FROM songs s
-  JOIN artists a ON a.artist_id = s.artist_id
+  JOIN etl_song_keys k ON k.song_id = s.song_id
 ) ranked
 WHERE ranked.pick = 1`;
 
@@ -150,17 +164,19 @@ export const createUserCandidates = `
 CREATE TEMP TABLE user_candidates AS
 SELECT c.user_id, c.first_name, c.last_name, c.gender, c.level, c.ts, c.session_id, c.item_in_session
 FROM (
-  SELECT CAST(e.user_id AS INTEGER) AS user_id, e.first_name, e.last_name, e.gender, e.level, e.ts,
+  SELECT CAST(NULLIF(e.user_id, '') AS INTEGER) AS user_id, e.first_name, e.last_name, e.gender, e.level, e.ts,
          e.session_id, e.item_in_session,
-         ROW_NUMBER() OVER (PARTITION BY e.user_id
+         ROW_NUMBER() OVER (PARTITION BY CAST(NULLIF(e.user_id, '') AS INTEGER)
                             ORDER BY e.session_id DESC, e.item_in_session DESC, e.level DESC,
                                      e.first_name DESC, e.last_name DESC, e.gender DESC) AS pick
   FROM staging_events e
   -- Only the events at each user's latest ts take part in the tie-break: an aggregate, not a full sort.
-  JOIN (SELECT user_id, MAX(ts) AS ts
+  -- Grouped by the number, not the text: "07" and "7" are one user.
+  JOIN (SELECT CAST(user_id AS INTEGER) AS user_id, MAX(ts) AS ts
         FROM staging_events
         WHERE user_id <> '' AND ts IS NOT NULL
-        GROUP BY user_id) latest ON latest.user_id = e.user_id AND latest.ts = e.ts
+        GROUP BY CAST(user_id AS INTEGER)) latest
+    ON latest.user_id = CAST(NULLIF(e.user_id, '') AS INTEGER) AND latest.ts = e.ts
   WHERE e.session_id IS NOT NULL AND e.item_in_session IS NOT NULL
 ) c
 LEFT JOIN etl_user_state s ON s.user_id = c.user_id
