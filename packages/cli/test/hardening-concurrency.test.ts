@@ -113,6 +113,15 @@ describe('two loads at once against one warehouse', () => {
         pid: 4242,
         acquired_at: since.toISOString().replace('T', ' ').replace('Z', ''),
       });
+    // …and the run it had open.
+    await db.knex('etl_runs').insert({
+      status: 'running',
+      target: 'postgres',
+      source: 'elsewhere',
+      full_refresh: false,
+      started_at: since.toISOString().replace('T', ' ').replace('Z', ''),
+      holder: 'batch-7:4242:dead',
+    });
     // In a time zone far from UTC, so that "since" must be read back as UTC to be right.
     const refused = await runSparkify(['load', '--source', data, '--full-refresh'], {
       env: { ...env(), TZ: 'Asia/Kolkata' },
@@ -130,5 +139,9 @@ describe('two loads at once against one warehouse', () => {
     );
     expect(broken.stdout).toMatch(/^Loaded: /m);
     expect(await db.knex('etl_lock').where({ lock_id: 1 }).first()).toMatchObject({ holder: null });
+    expect(await db.knex('etl_runs').where({ holder: 'batch-7:4242:dead' }).first()).toMatchObject({
+      status: 'failed',
+      error_code: 'ABANDONED',
+    });
   });
 });

@@ -5,7 +5,7 @@ export { planLoad, type LoadPlan } from './plan-load.js';
 export { openSource, datasetLocations, type SourceSpec } from './sources/open-source.js';
 export { isS3Url, parseS3Url } from './sources/s3-location.js';
 export type { Source, SourceObject } from './sources/source.js';
-export { type FileOutcome, type Reject } from './ledger/ledger.js';
+export { abandonRuns, type FileOutcome, type Reject } from './ledger/ledger.js';
 export {
   breakLoadLock,
   isProcessAlive,

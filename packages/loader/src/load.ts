@@ -16,7 +16,8 @@ import {
 } from './ledger/ledger.js';
 import { acquireLoadLock, type LockHolder, releaseLoadLock } from './ledger/load-lock.js';
 import { type LoadPlan, planLoad } from './plan-load.js';
-import { openSource, type SourceSpec } from './sources/open-source.js';
+import { datasetLocations, openSource, type SourceSpec } from './sources/open-source.js';
+import { isS3Url } from './sources/s3-location.js';
 import type { Source, SourceObject } from './sources/source.js';
 import {
   planRedshiftStage,
@@ -148,6 +149,12 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     rejects: [],
     retries: 0,
   };
+  if (options.dialect === 'redshift' && !Object.values(datasetLocations(options.source)).every(isS3Url)) {
+    throw new LoaderError(
+      'SOURCE_INVALID',
+      'The redshift target loads from S3 (its COPY reads the objects itself): give an s3://bucket/prefix source',
+    );
+  }
   if (options.dialect === 'redshift' && !options.redshift) {
     throw new LoaderError(
       'CONFIG_INVALID',

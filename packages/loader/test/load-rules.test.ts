@@ -153,3 +153,20 @@ describe('the star schema rules', () => {
     expect(await starSnapshot(db.knex)).toEqual(before);
   });
 });
+
+describe('the redshift target', () => {
+  it('refuses a local folder: its COPY reads objects from S3 itself', async () => {
+    const db = await freshWarehouse();
+    await expect(
+      loadInto(db.knex, {
+        dialect: 'redshift',
+        source: { source: writeFixture({ 'song_data/A/A/A/TR1.json': JSON.stringify(song()) }) },
+        redshift: {
+          iamRoleArn: 'arn:aws:iam::123456789012:role/r',
+          manifestPrefix: 's3://bucket/m/',
+          sample: 1,
+        },
+      }),
+    ).rejects.toThrow(/redshift target loads from S3/);
+  });
+});

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type Command, Option } from 'commander';
-import { isProcessAlive, load, LoaderError, type LoadOptions, type LoadResult } from '@sparkify/loader';
+import {
+  abandonRuns,
+  breakLoadLock,
+  isProcessAlive,
+  load,
+  LoaderError,
+  type LoadOptions,
+  type LoadResult,
+} from '@sparkify/loader';
 import type { SparkifyConfig } from '../config/config-schema.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
@@ -216,12 +224,13 @@ export async function runLoadCommand(context: CliContext, options: LoadCommandOp
     return await runWithWarehouse(context, options, async (scope) => {
       const settings = loadSettings(options, scope.config);
       if (options.breakLock) {
-        const { breakLoadLock } = await import('@sparkify/loader');
         const before = await breakLoadLock(scope.warehouse.knex);
-        if (before.holder)
+        if (before.holder) {
+          await abandonRuns(scope.warehouse.knex, before.holder, new Date());
           scope.err(
             `note: freed the load lock held by ${before.holder} since ${before.acquiredAt?.toISOString()}`,
           );
+        }
       }
       const printer = progressPrinter(scope, context.isTTY && options.progress !== false && !options.json);
       const result = await load({

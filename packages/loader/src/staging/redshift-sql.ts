@@ -40,6 +40,7 @@ export interface CopyStatementOptions {
   jsonPathsUrl?: string;
   iamRoleArn: string;
   region?: string;
+  /** Bad records tolerated (as --max-errors): the COPY's MAXERROR is one more. */
   maxErrors: number;
   gzip: boolean;
 }
@@ -58,8 +59,8 @@ export function buildCopyStatement(options: CopyStatementOptions): string {
   if (options.region !== undefined && !REGION.test(options.region)) {
     throw new LoaderError('CONFIG_INVALID', 'region: expected an AWS region like us-west-2');
   }
-  if (!Number.isInteger(options.maxErrors) || options.maxErrors < 0 || options.maxErrors > 100_000) {
-    throw new LoaderError('CONFIG_INVALID', 'maxErrors: expected a whole number from 0 to 100000');
+  if (!Number.isInteger(options.maxErrors) || options.maxErrors < 0 || options.maxErrors > 99_999) {
+    throw new LoaderError('CONFIG_INVALID', 'maxErrors: expected a whole number from 0 to 99999 on Redshift');
   }
   const table = options.dataset === 'events' ? stagingEvents.name : stagingSongs.name;
   const format =
@@ -75,7 +76,8 @@ export function buildCopyStatement(options: CopyStatementOptions): string {
     `TIMEFORMAT 'epochmillisecs'`,
     'COMPUPDATE OFF',
     'STATUPDATE OFF',
-    `MAXERROR ${options.maxErrors}`,
+    // Redshift fails a COPY once the error count reaches MAXERROR: tolerating n bad records takes n + 1.
+    `MAXERROR ${Math.min(options.maxErrors + 1, 100_000)}`,
   ].join('\n');
 }
 

@@ -135,7 +135,9 @@ export async function stageToRedshift(
 ): Promise<StageResult> {
   const plan = planRedshiftStage(objects, config, runLabel);
   const sampleRejects = await validateSample(source, plan.sample);
-  if (sampleRejects.length > 0) {
+  // Bad records in the sample beyond what may be quarantined: refuse to COPY. Within the limit, COPY goes on
+  // and Redshift's own MAXERROR counts them (they come back from the load errors, not counted twice).
+  if (sampleRejects.length > config.maxErrors) {
     return { ...emptyStageResult(), rejects: sampleRejects, recordsRejected: sampleRejects.length };
   }
   for (const upload of plan.uploads) {
@@ -148,18 +150,32 @@ export async function stageToRedshift(
   const byKey = new Map(objects.map((object) => [object.key, { object, lines: 0, errors: 0 }]));
   const connection = await knex.client.acquireConnection();
   try {
-    for (const statement of plan.statements) {
-      await connection.query(statement.sql);
-      if (!statement.sql.startsWith('COPY')) continue;
-      const loaded = Number((await connection.query(lastCopyCountSql)).rows[0]?.loaded ?? 0);
-      const errors = (await connection.query(config.serverless ? serverlessLoadErrorsSql : loadErrorsSql))
-        .rows as {
+    const readLoadErrors = async () =>
+      (await connection.query(config.serverless ? serverlessLoadErrorsSql : loadErrorsSql)).rows as {
         object_key: string;
         line_number: number;
         field: string | null;
         reason: string;
         raw: string;
       }[];
+    for (const statement of plan.statements) {
+      let copyFailed = false;
+      try {
+        await connection.query(statement.sql);
+      } catch (error) {
+        // A COPY that hit MAXERROR is bad data: its load errors say where; anything else is not ours to explain.
+        if (!statement.sql.startsWith('COPY')) throw error;
+        copyFailed = true;
+      }
+      if (!statement.sql.startsWith('COPY')) continue;
+      const errors = await readLoadErrors();
+      if (copyFailed && errors.length === 0) {
+        throw new LoaderError(
+          'COPY_FAILED',
+          `Redshift COPY failed and reported no load errors: ${statement.sql}`,
+        );
+      }
+      const loaded = copyFailed ? 0 : Number((await connection.query(lastCopyCountSql)).rows[0]?.loaded ?? 0);
       if (!config.serverless) {
         for (const row of (await connection.query(loadCommitsSql)).rows as {
           object_key: string;
@@ -183,6 +199,7 @@ export async function stageToRedshift(
       }
       result.recordsStaged += loaded;
       result.recordsRejected += errors.length;
+      if (copyFailed) break;
       onProgress?.({
         stage: 'stage',
         objectsDone: objects.length,
