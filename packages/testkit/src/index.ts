@@ -1,10 +1,16 @@
 export { startTestPostgres, type TestPostgres } from './test-postgres.js';
 export { createTestDatabase, type TestDatabase } from './test-database.js';
-export { startTestS3, type TestS3 } from './test-s3.js';
+export { startTestS3, testS3Client, type TestS3 } from './test-s3.js';
 export { freePort } from './free-port.js';
 // Brings the ProvidedContext augmentation (inject('pgUrl')) to every importer of the test kit.
 export type {} from './global-setup.js';
-export { startS3FaultProxy, type S3Fault, type S3FaultProxy, type S3FaultRule, type SeenRequest } from './s3-fault-proxy.js';
+export {
+  startS3FaultProxy,
+  type S3Fault,
+  type S3FaultProxy,
+  type S3FaultRule,
+  type SeenRequest,
+} from './s3-fault-proxy.js';
 export { startRestartablePostgres, type RestartablePostgres } from './restartable-postgres.js';
 export { startTlsPostgresProxy, type TlsPostgresProxy, type TlsProxyStats } from './tls-postgres-proxy.js';
 export { startNodeProcess, type ProcessOutcome, type RunningProcess } from './start-process.js';

@@ -14,21 +14,29 @@ export interface TestS3 {
   stop(): Promise<void>;
 }
 
+/** Credentials s3rver accepts; never real ones. */
+const TEST_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+/** An S3 client for a loopback S3 API (s3rver, or a fault proxy in front of it), path-style, test credentials. */
+export function testS3Client(endpoint: string): S3Client {
+  return new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: TEST_CREDENTIALS,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
 /** Starts a real S3 API server (s3rver) on loopback with its files in a temporary folder. */
 export async function startTestS3(): Promise<TestS3> {
   const directory = mkdtempSync(join(tmpdir(), 'sparkify-test-s3-'));
   const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory });
   const address = await server.run();
   const endpoint = `http://127.0.0.1:${address.port}`;
-  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-  const client = new S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const credentials = TEST_CREDENTIALS;
+  const client = testS3Client(endpoint);
   return {
     endpoint,
     credentials,

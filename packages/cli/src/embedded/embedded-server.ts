@@ -1,11 +1,30 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import pg from 'pg';
 import { CliError, ExitCode } from '../errors.js';
-import { type EmbeddedPaths, type EmbeddedState, embeddedPaths, embeddedUrl, readEmbeddedState, writeEmbeddedState } from './embedded-state.js';
+import {
+  type EmbeddedPaths,
+  type EmbeddedState,
+  embeddedPaths,
+  embeddedUrl,
+  readEmbeddedState,
+  writeEmbeddedState,
+} from './embedded-state.js';
 import { postgresBinaries } from './postgres-binaries.js';
 import { type OsUser, postgresOsUser, runningAsRoot } from './postgres-os-user.js';
 import { isLivePostgres, readPostmasterPid } from './postmaster-pid.js';
@@ -46,7 +65,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no free port'))));
+      server.close(() =>
+        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no free port')),
+      );
     });
   });
 }
@@ -96,7 +117,11 @@ function folderSize(path: string): number {
 function runningServer(paths: EmbeddedPaths): { pid: number; port: number; ready: boolean } | undefined {
   const pidFile = readPostmasterPid(paths.dataDir);
   if (!pidFile || !pidFile.port || !isLivePostgres(pidFile.pid)) return undefined;
-  return { pid: pidFile.pid, port: pidFile.port, ready: pidFile.status === undefined || pidFile.status === 'ready' };
+  return {
+    pid: pidFile.pid,
+    port: pidFile.port,
+    ready: pidFile.status === undefined || pidFile.status === 'ready',
+  };
 }
 
 /**
@@ -172,7 +197,12 @@ function logTail(paths: EmbeddedPaths): string {
   }
 }
 
-function runAsServerUser(program: string, args: string[], paths: EmbeddedPaths, user: OsUser | undefined): Promise<{ code: number; output: string }> {
+function runAsServerUser(
+  program: string,
+  args: string[],
+  paths: EmbeddedPaths,
+  user: OsUser | undefined,
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     // detached: pg_ctl and the postmaster it forks live in their own session, so the server outlives this command
     // and a Ctrl-C in the terminal does not stop it.
@@ -191,20 +221,36 @@ function runAsServerUser(program: string, args: string[], paths: EmbeddedPaths, 
   });
 }
 
-async function pgCtlStart(paths: EmbeddedPaths, port: number, user: OsUser | undefined): Promise<{ ok: boolean; detail: string }> {
+async function pgCtlStart(
+  paths: EmbeddedPaths,
+  port: number,
+  user: OsUser | undefined,
+): Promise<{ ok: boolean; detail: string }> {
   const { pgCtl } = await postgresBinaries();
   prepareLogFile(paths, user);
   const serverOptions = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`;
-  const result = await runAsServerUser(pgCtl, ['start', '-w', '-t', '60', '-D', paths.dataDir, '-l', paths.logFile, '-o', serverOptions], paths, user);
+  const result = await runAsServerUser(
+    pgCtl,
+    ['start', '-w', '-t', '60', '-D', paths.dataDir, '-l', paths.logFile, '-o', serverOptions],
+    paths,
+    user,
+  );
   return { ok: result.code === 0, detail: `${result.output.trim()}\n${logTail(paths)}`.trim() };
 }
 
 async function ensureDatabase(state: EmbeddedState): Promise<void> {
-  const client = new pg.Client({ host: '127.0.0.1', port: state.port, user: state.user, password: state.password, database: 'postgres' });
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port: state.port,
+    user: state.user,
+    password: state.password,
+    database: 'postgres',
+  });
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [state.database]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(state.database)}`);
+    if (found.rowCount === 0)
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(state.database)}`);
   } finally {
     await client.end();
   }
@@ -223,7 +269,12 @@ function checkVersion(paths: EmbeddedPaths, binaryVersion: string): void {
   );
 }
 
-function describe(paths: EmbeddedPaths, state: EmbeddedState, server: { pid: number; port: number }, started: boolean): EmbeddedServer {
+function describe(
+  paths: EmbeddedPaths,
+  state: EmbeddedState,
+  server: { pid: number; port: number },
+  started: boolean,
+): EmbeddedServer {
   const current = { ...state, port: server.port };
   return {
     url: embeddedUrl(current),
@@ -295,7 +346,11 @@ async function startLocked(paths: EmbeddedPaths, notice: Notice): Promise<Embedd
     result = await pgCtlStart(paths, state.port, user);
   }
   // After a crash the killed server's children can hold its shared memory for a moment; wait them out.
-  for (let attempt = 0; !result.ok && attempt < 20 && /shared memory block|already running/i.test(result.detail); attempt++) {
+  for (
+    let attempt = 0;
+    !result.ok && attempt < 20 && /shared memory block|already running/i.test(result.detail);
+    attempt++
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const leftover = readPostmasterPid(paths.dataDir);
     if (leftover && !isLivePostgres(leftover.pid)) unlinkSync(`${paths.dataDir}/postmaster.pid`);
@@ -355,9 +410,18 @@ export async function stopEmbeddedServer(home: string): Promise<boolean> {
   const running = runningServer(paths);
   if (!running) return false;
   const { pgCtl } = await postgresBinaries();
-  const result = await runAsServerUser(pgCtl, ['stop', '-w', '-t', '60', '-m', 'fast', '-D', paths.dataDir], paths, postgresOsUser());
+  const result = await runAsServerUser(
+    pgCtl,
+    ['stop', '-w', '-t', '60', '-m', 'fast', '-D', paths.dataDir],
+    paths,
+    postgresOsUser(),
+  );
   if (result.code !== 0) {
-    throw new CliError(`could not stop the embedded PostgreSQL (pid ${running.pid}):\n${result.output.trim()}`, ExitCode.cannotRun, 'EMBEDDED_STOP');
+    throw new CliError(
+      `could not stop the embedded PostgreSQL (pid ${running.pid}):\n${result.output.trim()}`,
+      ExitCode.cannotRun,
+      'EMBEDDED_STOP',
+    );
   }
   return true;
 }

@@ -27,6 +27,10 @@ export async function postgresBinaries(): Promise<PostgresBinaries> {
       { cause: error },
     );
   }
-  const binaries = (await import(pathToFileURL(entry).href)) as { pg_ctl: string; initdb: string; postgres: string };
+  const binaries = (await import(pathToFileURL(entry).href)) as {
+    pg_ctl: string;
+    initdb: string;
+    postgres: string;
+  };
   return { pgCtl: binaries.pg_ctl, initdb: binaries.initdb, postgres: binaries.postgres };
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isProcessAlive } from '@sparkify/loader';
 
 /** What PostgreSQL writes to `postmaster.pid` in its data folder while it runs. */
 export interface PostmasterPid {
@@ -26,22 +27,12 @@ export function readPostmasterPid(dataDir: string): PostmasterPid | undefined {
   }
 }
 
-/** Whether a process with this pid is alive (any owner). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Whether a pid belongs to a live PostgreSQL server. After a crash the pid in postmaster.pid may have been
  * reused by an unrelated process, so where /proc tells the program name, it must be postgres.
  */
 export function isLivePostgres(pid: number): boolean {
-  if (!processAlive(pid)) return false;
+  if (!isProcessAlive(pid)) return false;
   try {
     return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
   } catch {

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError, ExitCode } from '../errors.js';
-import { processAlive } from './postmaster-pid.js';
+import { isProcessAlive } from '@sparkify/loader';
 
 const WAIT_MS = 120_000;
 const POLL_MS = 150;
@@ -35,7 +35,7 @@ export async function withStartLock<T>(lockFile: string, work: () => Promise<T>)
   const deadline = Date.now() + WAIT_MS;
   while (!tryAcquire(lockFile)) {
     const holder = holderOf(lockFile);
-    if (holder && Number.isInteger(holder.pid) && !processAlive(holder.pid)) {
+    if (holder && Number.isInteger(holder.pid) && !isProcessAlive(holder.pid)) {
       unlinkSync(lockFile);
       continue;
     }
