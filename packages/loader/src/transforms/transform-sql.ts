@@ -16,31 +16,27 @@ export const clearForFullRefresh = [
   'DELETE FROM time',
 ];
 
-/** New songs; a song_id delivered twice in one load keeps one deterministic row, and a known song_id is kept. */
+/** Staged songs, one row per song_id: a song delivered twice in one load keeps one deterministic row. */
+const stagedSongs = `
+  SELECT s.song_id, s.title, s.artist_id, s.year, s.duration, s.artist_name,
+         ROW_NUMBER() OVER (PARTITION BY s.song_id
+                            ORDER BY s.title, s.artist_id, s.duration, s.year, s.artist_name) AS pick
+  FROM staging_songs s
+  WHERE s.song_id IS NOT NULL`;
+
+/** New songs; a song_id already known is kept as it is (first delivery wins). */
 export const insertSongs = `
 INSERT INTO songs (song_id, title, artist_id, year, duration)
 SELECT ranked.song_id, ranked.title, ranked.artist_id, ranked.year, ranked.duration
-FROM (
-  SELECT s.song_id, s.title, s.artist_id, s.year, s.duration,
-         ROW_NUMBER() OVER (PARTITION BY s.song_id
-                            ORDER BY s.title, s.artist_id, s.duration, s.year) AS pick
-  FROM staging_songs s
-  WHERE s.song_id IS NOT NULL
-) ranked
+FROM (${stagedSongs}) ranked
 WHERE ranked.pick = 1
   AND NOT EXISTS (SELECT 1 FROM songs known WHERE known.song_id = ranked.song_id)`;
 
-/** Each new song's own artist name (first delivery wins, as for songs): plays match on it. */
+/** Each new song's own artist name, from the same row as the song: plays match on it. */
 export const insertSongKeys = `
 INSERT INTO etl_song_keys (song_id, artist_name)
 SELECT ranked.song_id, ranked.artist_name
-FROM (
-  SELECT s.song_id, s.artist_name,
-         ROW_NUMBER() OVER (PARTITION BY s.song_id
-                            ORDER BY s.title, s.artist_id, s.duration, s.year) AS pick
-  FROM staging_songs s
-  WHERE s.song_id IS NOT NULL
-) ranked
+FROM (${stagedSongs}) ranked
 WHERE ranked.pick = 1
   AND NOT EXISTS (SELECT 1 FROM etl_song_keys known WHERE known.song_id = ranked.song_id)`;
 
