@@ -57,6 +57,18 @@ export function visit(overrides: Partial<Record<string, unknown>> = {}): Record<
   return play({ artist: null, song: null, length: null, page: 'Home', method: 'GET', ...overrides });
 }
 
+/** A page visit by a logged-out user: empty userId, no names or gender. */
+export function loggedOutVisit(overrides: Partial<Record<string, unknown>> = {}): Record<string, unknown> {
+  return visit({
+    userId: '',
+    firstName: null,
+    lastName: null,
+    gender: null,
+    auth: 'Logged Out',
+    ...overrides,
+  });
+}
+
 export interface FixtureFiles {
   /** path relative to the root -> content */
   [path: string]: string | Buffer;
@@ -142,12 +154,7 @@ export function smallDataset(): { songFiles: FixtureFiles; dayFiles: Record<stri
       session += 1;
       const level = (user + day) % 2 ? 'paid' : 'free';
       lines.push(
-        visit({
-          userId: '',
-          firstName: null,
-          lastName: null,
-          gender: null,
-          auth: 'Logged Out',
+        loggedOutVisit({
           sessionId: session,
           itemInSession: 0,
           ts: base + user * 1000,

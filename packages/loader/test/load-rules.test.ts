@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase } from '@sparkify/testkit';
 import {
   loadInto,
+  loggedOutVisit,
   ndjson,
   play,
   song,
@@ -42,12 +43,7 @@ describe('the star schema rules', () => {
         }),
       ),
       'log_data/2018/11/2018-11-01-events.json': ndjson([
-        visit({
-          userId: '',
-          firstName: null,
-          lastName: null,
-          gender: null,
-          auth: 'Logged Out',
+        loggedOutVisit({
           sessionId: 1,
           itemInSession: 0,
         }),
