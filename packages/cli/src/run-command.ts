@@ -56,16 +56,25 @@ export async function runWithWarehouse<T>(
   options: GlobalOptions,
   work: (scope: WarehouseScope) => Promise<T>,
 ): Promise<T> {
-  return runWithConfig(context, options, async (scope) => {
-    const warehouse = await openWarehouse(scope.config, context);
-    try {
-      return await work({ ...scope, warehouse });
-    } catch (error) {
-      const message = error instanceof CliError ? undefined : describeConnectionError(error);
-      if (message) throw new CliError(`${message} (${warehouse.label})`, ExitCode.cannotRun, 'CONNECTION_FAILED', { cause: error });
-      throw error;
-    } finally {
-      await warehouse.close().catch(() => undefined);
-    }
-  });
+  return runWithConfig(context, options, (scope) => withWarehouse(scope, work));
+}
+
+/** Opens the warehouse of an already resolved scope, runs `work`, and closes it (for commands that decide first). */
+export async function withWarehouse<T>(
+  scope: CommandScope,
+  work: (scope: WarehouseScope) => Promise<T>,
+): Promise<T> {
+  const warehouse = await openWarehouse(scope.config, scope.context);
+  try {
+    return await work({ ...scope, warehouse });
+  } catch (error) {
+    const message = error instanceof CliError ? undefined : describeConnectionError(error);
+    if (message)
+      throw new CliError(`${message} (${warehouse.label})`, ExitCode.cannotRun, 'CONNECTION_FAILED', {
+        cause: error,
+      });
+    throw error;
+  } finally {
+    await warehouse.close().catch(() => undefined);
+  }
 }

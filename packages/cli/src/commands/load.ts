@@ -13,7 +13,7 @@ import {
 import type { SparkifyConfig } from '../config/config-schema.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
-import { type CommandScope, runWithConfig, runWithWarehouse } from '../run-command.js';
+import { type CommandScope, runWithConfig, withWarehouse } from '../run-command.js';
 import { s3ClientFor } from '../s3-client.js';
 import { formatDryRun, formatLoadSummary, formatProgress } from './load-report.js';
 
@@ -210,44 +210,38 @@ Examples:
 
 /** Runs a load as the command line asks and reports it; used by `load` and by `demo`. */
 export async function runLoadCommand(context: CliContext, options: LoadCommandOptions): Promise<LoadResult> {
-  const offline =
-    options.dryRun && (options.target === 'redshift' || (await targetOf(context, options)) === 'redshift');
   try {
-    if (offline) {
-      return await runWithConfig(context, options, async (scope) => {
-        const settings = loadSettings(options, scope.config);
+    return await runWithConfig(context, options, async (scope) => {
+      const settings = loadSettings(options, scope.config);
+      // A Redshift dry run prints what would be sent without contacting the cluster.
+      if (options.dryRun && scope.config.target === 'redshift') {
         const result = await load({ ...settings, dialect: 'redshift' });
         report(scope, options, result, 'Redshift (not contacted)');
         return result;
-      });
-    }
-    return await runWithWarehouse(context, options, async (scope) => {
-      const settings = loadSettings(options, scope.config);
-      if (options.breakLock) {
-        const before = await breakLoadLock(scope.warehouse.knex);
-        if (before.holder) {
-          await abandonRuns(scope.warehouse.knex, before.holder, new Date());
-          scope.err(
-            `note: freed the load lock held by ${before.holder} since ${before.acquiredAt?.toISOString()}`,
-          );
-        }
       }
-      const printer = progressPrinter(scope, context.isTTY && options.progress !== false && !options.json);
-      const result = await load({
-        ...settings,
-        ...printer,
-        knex: scope.warehouse.knex,
-        dialect: scope.warehouse.dialect,
+      return withWarehouse(scope, async ({ warehouse }) => {
+        if (options.breakLock) {
+          const before = await breakLoadLock(warehouse.knex);
+          if (before.holder) {
+            await abandonRuns(warehouse.knex, before.holder, new Date());
+            scope.err(
+              `note: freed the load lock held by ${before.holder} since ${before.acquiredAt?.toISOString()}`,
+            );
+          }
+        }
+        const printer = progressPrinter(scope, context.isTTY && options.progress !== false && !options.json);
+        const result = await load({
+          ...settings,
+          ...printer,
+          knex: warehouse.knex,
+          dialect: warehouse.dialect,
+        });
+        if (printer.onProgress) context.stderr.write('\r\x1b[2K');
+        report(scope, options, result, warehouse.label);
+        return result;
       });
-      if (printer.onProgress) context.stderr.write('\r\x1b[2K');
-      report(scope, options, result, scope.warehouse.label);
-      return result;
     });
   } catch (error) {
     throw asCliError(error);
   }
-}
-
-async function targetOf(context: CliContext, options: LoadCommandOptions): Promise<string> {
-  return runWithConfig(context, options, async (scope) => scope.config.target);
 }
