@@ -1,7 +1,7 @@
 import { once } from 'node:events';
-import { finished, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import type { Knex } from 'knex';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -36,8 +36,6 @@ const WORKERS_FROM_BYTES = 16 * 1024 * 1024;
 
 /** Objects smaller than this are parsed on the main thread even when threads are running. */
 const THREAD_FROM_OBJECT_BYTES = 256 * 1024;
-
-const streamFinished = promisify(finished);
 
 /**
  * Writes rows into the COPY stream, waiting for it to drain when full. A stream that has failed (the database
@@ -127,7 +125,7 @@ export async function stageToPostgres(
         highWaterMark: COPY_BUFFER_BYTES,
       }),
     );
-    const copyDone = streamFinished(copy);
+    const copyDone = finished(copy);
     copyDone.catch(() => undefined);
     try {
       await forEachConcurrently(planned, options.concurrency ?? 8, async (object) => {
