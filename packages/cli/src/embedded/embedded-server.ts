@@ -1,7 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
-  chmodSync,
   chownSync,
   closeSync,
   existsSync,
@@ -26,7 +25,7 @@ import {
   writeEmbeddedState,
 } from './embedded-state.js';
 import { postgresBinaries } from './postgres-binaries.js';
-import { type OsUser, postgresOsUser, runningAsRoot } from './postgres-os-user.js';
+import { allowTraversal, type OsUser, postgresOsUser, runningAsRoot } from './postgres-os-user.js';
 import { isLivePostgres, readPostmasterPid } from './postmaster-pid.js';
 import { withStartLock } from './start-lock.js';
 
@@ -125,24 +124,16 @@ function runningServer(paths: EmbeddedPaths): { pid: number; port: number; ready
 }
 
 /**
- * PostgreSQL runs as the postgres user when we are root, and that user must be able to walk into SPARKIFY_HOME.
- * The home folder is ours, so it is opened for traversal; a parent folder is the user's, so we only explain.
+ * PostgreSQL runs as the postgres user when we are root, and that user must be able to walk into SPARKIFY_HOME
+ * and to the programs under node_modules: folders on the way get traverse permission (x only), and we say so.
  */
-function ensureHome(paths: EmbeddedPaths): void {
+async function ensureReachable(paths: EmbeddedPaths, notice: Notice): Promise<void> {
   mkdirSync(paths.home, { recursive: true, mode: 0o755 });
   if (!runningAsRoot()) return;
-  const homeMode = statSync(paths.home).mode;
-  if ((homeMode & 0o001) === 0) chmodSync(paths.home, (homeMode & 0o7777) | 0o001);
-  for (let folder = dirname(paths.home); ; folder = dirname(folder)) {
-    if ((statSync(folder).mode & 0o001) === 0) {
-      throw new CliError(
-        `the embedded PostgreSQL runs as the "postgres" user, which cannot enter ${folder}; ` +
-          'choose a SPARKIFY_HOME that other users can reach (e.g. under /tmp or the project folder)',
-        ExitCode.cannotRun,
-        'EMBEDDED_HOME',
-      );
-    }
-    if (folder === dirname(folder)) break;
+  const { pgCtl } = await postgresBinaries();
+  const changed = [...allowTraversal(paths.home), ...allowTraversal(dirname(pgCtl))];
+  if (changed.length > 0) {
+    notice(`let the postgres user traverse (x only) ${changed.join(', ')} to reach PostgreSQL's files`);
   }
 }
 
@@ -385,7 +376,7 @@ export async function ensureEmbeddedServer(home: string, notice: Notice): Promis
   const running = runningServer(paths);
   const state = readEmbeddedState(paths);
   if (running?.ready && state) return describe(paths, state, running, false);
-  ensureHome(paths);
+  await ensureReachable(paths, notice);
   return withStartLock(paths.lockFile, () => startLocked(paths, notice));
 }
 
