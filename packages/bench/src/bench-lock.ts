@@ -24,7 +24,10 @@ function isAlive(pid: number): boolean {
  * Waits until no other benchmark runs on this machine, then holds the lock file until `release`. Two benchmarks
  * at once share the cores and the disk, and both would report figures worth nothing. A dead holder's lock is taken.
  */
-export async function acquireBenchLock(path: string, onWait: (holderPid: number) => void): Promise<() => void> {
+export async function acquireBenchLock(
+  path: string,
+  onWait: (holderPid: number) => void,
+): Promise<() => void> {
   mkdirSync(dirname(path), { recursive: true });
   let told = false;
   for (;;) {

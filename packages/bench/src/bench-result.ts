@@ -87,7 +87,13 @@ export interface BenchReport {
 
 const MB = 1e6;
 
-function figure(stage: string, seconds: number, records: number | null, bytes: number | null, ceiling: { seconds: number; rate: number }): StageFigure {
+function figure(
+  stage: string,
+  seconds: number,
+  records: number | null,
+  bytes: number | null,
+  ceiling: { seconds: number; rate: number },
+): StageFigure {
   const recordsPerSecond = records === null || seconds <= 0 ? null : records / seconds;
   return {
     stage,
@@ -107,7 +113,13 @@ export function summarizeBench(measured: BenchMeasurements): BenchFigures {
   if (measured.ceilingRuns.length === 0) throw new Error('no ceiling run to compare with');
   const best = measured.ceilingRuns.reduce((a, b) => (b.seconds < a.seconds ? b : a));
   const ceilingScale = { seconds: best.seconds, rate: best.records / best.seconds };
-  const ceilingFigure = figure('ceiling: COPY FREEZE', best.seconds, best.records, measured.eventSourceBytes, ceilingScale);
+  const ceilingFigure = figure(
+    'ceiling: COPY FREEZE',
+    best.seconds,
+    best.records,
+    measured.eventSourceBytes,
+    ceilingScale,
+  );
   const load = measured.firstLoad;
   const records = load.stage.records;
   const bytes = load.list.bytes;
@@ -118,7 +130,11 @@ export function summarizeBench(measured: BenchMeasurements): BenchFigures {
   const secondLoad = figure('second load (wall)', measured.secondLoad.wallSeconds, null, null, ceilingScale);
   const checks = figure('checks', measured.checks.seconds, null, null, ceilingScale);
   return {
-    ceiling: { ...ceilingFigure, records: best.records, copyMbPerSecond: measured.copyBytes / MB / best.seconds },
+    ceiling: {
+      ...ceilingFigure,
+      records: best.records,
+      copyMbPerSecond: measured.copyBytes / MB / best.seconds,
+    },
     stages: [ceilingFigure, list, stage, transform, wholeLoad, secondLoad, checks],
     list,
     stage,

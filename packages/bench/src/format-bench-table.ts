@@ -54,7 +54,12 @@ export function formatBenchTable(report: BenchReport): string {
   lines.push('');
   const widths = [22, 8, 11, 7, 11, 11];
   lines.push(row(['stage', 'seconds', 'records/s', 'MB/s', 'time/ceil', 'rate/ceil'], widths));
-  lines.push(row(widths.map((width) => '-'.repeat(width)), widths));
+  lines.push(
+    row(
+      widths.map((width) => '-'.repeat(width)),
+      widths,
+    ),
+  );
   for (const figure of figures.stages) lines.push(row(stageCells(figure), widths));
   lines.push('');
   const load = report.measurements.firstLoad;
@@ -85,17 +90,29 @@ export function formatBenchTable(report: BenchReport): string {
   lines.push('');
   const targetWidths = [34, 9, 7, 6];
   lines.push(row(['target', 'measured', 'limit', 'result'], targetWidths));
-  lines.push(row(targetWidths.map((width) => '-'.repeat(width)), targetWidths));
+  lines.push(
+    row(
+      targetWidths.map((width) => '-'.repeat(width)),
+      targetWidths,
+    ),
+  );
   for (const target of report.targets) {
     lines.push(
       row(
-        [target.target, measuredText(target, target.measured), measuredText(target, target.limit), target.pass ? 'PASS' : 'FAIL'],
+        [
+          target.target,
+          measuredText(target, target.measured),
+          measuredText(target, target.limit),
+          target.pass ? 'PASS' : 'FAIL',
+        ],
         targetWidths,
       ),
     );
   }
   const failed = report.targets.filter((target) => !target.pass).length;
   lines.push('');
-  lines.push(failed === 0 ? 'all targets met' : `FAIL: ${failed} of ${report.targets.length} targets not met`);
+  lines.push(
+    failed === 0 ? 'all targets met' : `FAIL: ${failed} of ${report.targets.length} targets not met`,
+  );
   return lines.join('\n');
 }

@@ -63,7 +63,11 @@ describe('judgeTargets', () => {
 
   it('fails each target that a run misses, and only those', () => {
     const slow = measured({
-      firstLoad: loadOf({ stage: { seconds: 9, records: 1_000_000, staged: 1_000_000, rejected: 0, bytes: 1 }, loadSeconds: 20, maxRssBytes: 300 * 1024 * 1024 }),
+      firstLoad: loadOf({
+        stage: { seconds: 9, records: 1_000_000, staged: 1_000_000, rejected: 0, bytes: 1 },
+        loadSeconds: 20,
+        maxRssBytes: 300 * 1024 * 1024,
+      }),
       secondLoad: loadOf({ wallSeconds: 2.5 }),
       checks: { seconds: 3.6, checks: 30, failed: 1, warned: 0, errored: 0 },
     });
@@ -87,10 +91,21 @@ describe('formatBenchTable', () => {
       date: '2026-11-22T00:00:00.000Z',
       size: 'M',
       seed: 42,
-      dataset: { events: 1_000_000, songs: 10_000, songFiles: 10_000, logFiles: 30, sourceBytes: 4e8, eventSourceBytes: 3.9e8, copyBytes: 2.5e8 },
+      dataset: {
+        events: 1_000_000,
+        songs: 10_000,
+        songFiles: 10_000,
+        logFiles: 30,
+        sourceBytes: 4e8,
+        eventSourceBytes: 3.9e8,
+        copyBytes: 2.5e8,
+      },
       figures,
       targets: judgeTargets(figures),
-      firstLoadServerLog: { slowStatements: [{ ms: 2500, statement: 'INSERT INTO time SELECT 1' }], checkpoints: ['wal'] },
+      firstLoadServerLog: {
+        slowStatements: [{ ms: 2500, statement: 'INSERT INTO time SELECT 1' }],
+        checkpoints: ['wal'],
+      },
       measurements,
       code: { commit: 'abc1234', loaderChanges: false, loader: 'packages/loader' },
       loaderWorkers: null,

@@ -11,14 +11,24 @@ export interface TargetResult {
 
 /** The targets: staging rate, whole-load time, loader memory, incremental no-op load, check suite. */
 export function judgeTargets(figures: BenchFigures): TargetResult[] {
-  const atLeast = (target: string, measured: number, limit: number, unit: TargetResult['unit']): TargetResult => ({
+  const atLeast = (
+    target: string,
+    measured: number,
+    limit: number,
+    unit: TargetResult['unit'],
+  ): TargetResult => ({
     target,
     measured,
     limit,
     unit,
     pass: measured >= limit,
   });
-  const atMost = (target: string, measured: number, limit: number, unit: TargetResult['unit']): TargetResult => ({
+  const atMost = (
+    target: string,
+    measured: number,
+    limit: number,
+    unit: TargetResult['unit'],
+  ): TargetResult => ({
     target,
     measured,
     limit,

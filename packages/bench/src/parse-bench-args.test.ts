@@ -3,11 +3,32 @@ import { BenchUsageError, parseBenchArgs } from './parse-bench-args.js';
 
 describe('parseBenchArgs', () => {
   it('defaults to size M, seed 42, nothing kept', () => {
-    expect(parseBenchArgs([])).toEqual({ size: 'M', seed: 42, keep: false, profile: false, loader: null, workers: null, help: false });
+    expect(parseBenchArgs([])).toEqual({
+      size: 'M',
+      seed: 42,
+      keep: false,
+      profile: false,
+      loader: null,
+      workers: null,
+      help: false,
+    });
   });
 
   it('reads every option, in both spellings, and ignores the -- pnpm passes on', () => {
-    expect(parseBenchArgs(['--', '--size', 's', '--seed=7', '--keep', '--profile', '--loader', '/tmp/loader', '--workers', '0'])).toEqual({
+    expect(
+      parseBenchArgs([
+        '--',
+        '--size',
+        's',
+        '--seed=7',
+        '--keep',
+        '--profile',
+        '--loader',
+        '/tmp/loader',
+        '--workers',
+        '0',
+      ]),
+    ).toEqual({
       size: 'S',
       seed: 7,
       keep: true,

@@ -37,7 +37,15 @@ Delete bench/.cache/ to regenerate after the generator or the loader's COPY enco
 
 /** Parses the benchmark's arguments (a lone `--` from pnpm is ignored). */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { size: 'M', seed: 42, keep: false, profile: false, loader: null, workers: null, help: false };
+  const args: BenchArgs = {
+    size: 'M',
+    seed: 42,
+    keep: false,
+    profile: false,
+    loader: null,
+    workers: null,
+    help: false,
+  };
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split('=', 2) : [arg, undefined];

@@ -11,7 +11,12 @@ import { buildSuite, runChecks } from '@sparkify/quality';
 import { migrateTo } from '@sparkify/schema';
 import { acquireBenchLock } from './bench-lock.js';
 import { benchSizes } from './bench-size.js';
-import { type BenchMeasurements, type BenchReport, type LoadMeasurement, summarizeBench } from './bench-result.js';
+import {
+  type BenchMeasurements,
+  type BenchReport,
+  type LoadMeasurement,
+  summarizeBench,
+} from './bench-result.js';
 import { ensureCopyFile } from './encode-copy-file.js';
 import { ensureDataset } from './ensure-dataset.js';
 import { formatBenchTable } from './format-bench-table.js';
@@ -60,21 +65,32 @@ function printProfile(folder: string): void {
     const profile = JSON.parse(readFileSync(join(folder, file), 'utf8')) as CpuProfile;
     console.log(`\nhottest functions of the loader (self time), ${join(folder, file)}:`);
     for (const hot of summarizeCpuProfile(profile, 20)) {
-      console.log(`${(hot.share * 100).toFixed(1).padStart(5)}%  ${hot.selfMs.toFixed(0).padStart(7)} ms  ${hot.name}  ${hot.where}`);
+      console.log(
+        `${(hot.share * 100).toFixed(1).padStart(5)}%  ${hot.selfMs.toFixed(0).padStart(7)} ms  ${hot.name}  ${hot.where}`,
+      );
     }
   }
 }
 
 function git(args: string[]): string {
   try {
-    return execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', args, {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return '';
   }
 }
 
 // What a load runs: uncommitted changes here make a result unreproducible from its commit (tests do not).
-const measuredSources = ['packages/loader/src', 'packages/loader/schemas', 'packages/loader/package.json', 'packages/schema/src'];
+const measuredSources = [
+  'packages/loader/src',
+  'packages/loader/schemas',
+  'packages/loader/package.json',
+  'packages/schema/src',
+];
 
 /** What code a run measured, so that a result can be traced to a commit (and flagged when it cannot). */
 function measuredCode(loaderFolder: string | null): BenchReport['code'] {
@@ -116,7 +132,9 @@ async function runBench(args: BenchArgs, releaseLock: () => void): Promise<void>
   const progress = createProgressLine(process.stderr);
 
   const dataset = await ensureDataset(cacheFolder, size, args.seed, (event) =>
-    progress.update(() => `generating ${size.name}: ${event.phase} ${count(event.done)}/${count(event.total)}`),
+    progress.update(
+      () => `generating ${size.name}: ${event.phase} ${count(event.done)}/${count(event.total)}`,
+    ),
   );
   progress.done(
     dataset.generateSeconds === null
@@ -124,9 +142,13 @@ async function runBench(args: BenchArgs, releaseLock: () => void): Promise<void>
       : `dataset ${size.name}: generated in ${dataset.generateSeconds.toFixed(1)} s into ${cacheFolder}`,
   );
   const copyFile = await ensureCopyFile(cacheFolder, dataset.logKeys, (records) =>
-    progress.update(() => `encoding the ceiling's COPY text: ${count(records)}/${count(dataset.events)} events`),
+    progress.update(
+      () => `encoding the ceiling's COPY text: ${count(records)}/${count(dataset.events)} events`,
+    ),
   );
-  progress.done(`ceiling input: ${count(copyFile.records)} rows, ${(copyFile.bytes / 1e6).toFixed(0)} MB of COPY text`);
+  progress.done(
+    `ceiling input: ${count(copyFile.records)} rows, ${(copyFile.bytes / 1e6).toFixed(0)} MB of COPY text`,
+  );
 
   say('starting a fresh embedded PostgreSQL…');
   const server = await startBenchPostgres();
@@ -175,12 +197,17 @@ async function runBench(args: BenchArgs, releaseLock: () => void): Promise<void>
     const firstLoadServerLog = parseServerLog(server.log().slice(logBefore));
     firstLoadServerLog.slowStatements = firstLoadServerLog.slowStatements.slice(0, 15);
     if (first.result.status !== 'succeeded') {
-      console.error(`the load did not succeed (${first.result.status}): ${first.result.error?.message ?? ''}`);
+      console.error(
+        `the load did not succeed (${first.result.status}): ${first.result.error?.message ?? ''}`,
+      );
       process.exitCode = 1;
       return;
     }
     say('second load over the unchanged source…');
-    const second = await runLoadChild(server.url, cacheFolder, 'second load', { loaderFolder: args.loader, workers: args.workers });
+    const second = await runLoadChild(server.url, cacheFolder, 'second load', {
+      loaderFolder: args.loader,
+      workers: args.workers,
+    });
 
     say('default check suite…');
     const checksBegan = performance.now();
@@ -234,7 +261,10 @@ async function runBench(args: BenchArgs, releaseLock: () => void): Promise<void>
     mkdirSync(resultsFolder, { recursive: true });
     const text = `${JSON.stringify(report, null, 2)}\n`;
     // Experiments (other thread counts, a profiler attached) are kept apart and never become the latest figures.
-    const experiment = [args.workers === null ? '' : `-workers-${args.workers}`, args.profile ? '-profiled' : ''].join('');
+    const experiment = [
+      args.workers === null ? '' : `-workers-${args.workers}`,
+      args.profile ? '-profiled' : '',
+    ].join('');
     const dated = join(resultsFolder, `${date.toISOString().slice(0, 10)}-${size.name}${experiment}.json`);
     writeFileSync(dated, text);
     if (experiment === '') writeFileSync(join(resultsFolder, `latest-${size.name}.json`), text);

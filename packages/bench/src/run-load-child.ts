@@ -31,7 +31,9 @@ export function runLoadChild(
         ...process.env,
         SPARKIFY_BENCH_DATABASE_URL: url,
         ...(options.loaderFolder ? { SPARKIFY_BENCH_LOADER: options.loaderFolder } : {}),
-        ...(options.workers !== null && options.workers !== undefined ? { SPARKIFY_BENCH_WORKERS: String(options.workers) } : {}),
+        ...(options.workers !== null && options.workers !== undefined
+          ? { SPARKIFY_BENCH_WORKERS: String(options.workers) }
+          : {}),
       },
     });
     running.add(child);

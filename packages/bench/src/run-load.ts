@@ -30,7 +30,9 @@ if (!url || !source) {
 // Another build of the loader (SPARKIFY_BENCH_LOADER: its package folder) can be measured against the same data.
 const loaderFolder = process.env.SPARKIFY_BENCH_LOADER;
 const { load } = (
-  loaderFolder ? await import(pathToFileURL(join(resolve(loaderFolder), 'dist', 'index.js')).href) : await import('@sparkify/loader')
+  loaderFolder
+    ? await import(pathToFileURL(join(resolve(loaderFolder), 'dist', 'index.js')).href)
+    : await import('@sparkify/loader')
 ) as typeof import('@sparkify/loader');
 
 const knex = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 4 } });
@@ -41,7 +43,11 @@ try {
     knex,
     dialect: 'postgres',
     source: { source },
-    holder: { holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, host: hostname(), pid: process.pid },
+    holder: {
+      holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      host: hostname(),
+      pid: process.pid,
+    },
     isProcessAlive,
     ...(process.env.SPARKIFY_BENCH_WORKERS ? { workers: Number(process.env.SPARKIFY_BENCH_WORKERS) } : {}),
     // Formatting numbers costs; only the progress actually shown is described.

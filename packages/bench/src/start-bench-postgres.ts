@@ -73,7 +73,9 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
   try {
     await server.initialise();
     await server.start();
-    const admin = new pg.Client({ connectionString: `postgres://postgres:${password}@127.0.0.1:${port}/postgres` });
+    const admin = new pg.Client({
+      connectionString: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    });
     await admin.connect();
     try {
       await admin.query(`CREATE DATABASE ${databaseName}`);
@@ -95,8 +97,11 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
     }
   } catch (error) {
     await stop();
-    throw new Error(`could not start the embedded PostgreSQL: ${(error as Error).message}\n${log.join('').slice(-2000)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `could not start the embedded PostgreSQL: ${(error as Error).message}\n${log.join('').slice(-2000)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -42,5 +42,10 @@ export function summarizeCpuProfile(profile: CpuProfile, top = 15): HotFunction[
   return [...selfUs.values()]
     .sort((a, b) => b.us - a.us)
     .slice(0, top)
-    .map((entry) => ({ name: entry.name, where: entry.where, selfMs: entry.us / 1000, share: totalUs > 0 ? entry.us / totalUs : 0 }));
+    .map((entry) => ({
+      name: entry.name,
+      where: entry.where,
+      selfMs: entry.us / 1000,
+      share: totalUs > 0 ? entry.us / totalUs : 0,
+    }));
 }

@@ -32,7 +32,10 @@ const context: CliContext = {
 
 // Libraries that print on their own (drivers, SDKs) still go through the redacting streams of the context.
 console.log = console.info = (...args: unknown[]) => void context.stdout.write(`${format(...args)}\n`);
-console.warn = console.error = console.debug = (...args: unknown[]) => void context.stderr.write(`${format(...args)}\n`);
+console.warn =
+  console.error =
+  console.debug =
+    (...args: unknown[]) => void context.stderr.write(`${format(...args)}\n`);
 
 // exitCode instead of exit(): output still being flushed to a pipe is not cut off.
 process.exitCode = await runCli(process.argv.slice(2), context);

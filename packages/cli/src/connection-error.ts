@@ -28,7 +28,8 @@ const TLS_CODES = new Set([
 
 // admin_shutdown, crash_shutdown, cannot_connect_now (starting up or shutting down).
 const LOST_CODES = ['57P01', '57P02', '57P03'];
-const LOST_MESSAGE = /Connection terminated unexpectedly|server closed the connection unexpectedly|terminating connection due to administrator command/i;
+const LOST_MESSAGE =
+  /Connection terminated unexpectedly|server closed the connection unexpectedly|terminating connection due to administrator command/i;
 
 function codesOf(error: unknown): string[] {
   if (typeof error !== 'object' || error === null) return [];
@@ -42,7 +43,8 @@ function codesOf(error: unknown): string[] {
 function endpointOf(error: unknown): string | undefined {
   const record = error as { address?: unknown; port?: unknown; hostname?: unknown; errors?: unknown[] };
   if (typeof record?.hostname === 'string') return record.hostname;
-  if (typeof record?.address === 'string') return `${record.address}${record.port ? `:${String(record.port)}` : ''}`;
+  if (typeof record?.address === 'string')
+    return `${record.address}${record.port ? `:${String(record.port)}` : ''}`;
   if (Array.isArray(record?.errors)) return record.errors.map(endpointOf).find(Boolean);
   return undefined;
 }
@@ -70,8 +72,10 @@ export function describeConnectionError(error: unknown, endpoint?: Endpoint): st
   else if (codes.includes('3D000')) reason = `${message} (create it, or fix the database name)`;
   else if (codes.some((code) => TLS_CODES.has(code))) {
     reason = `TLS certificate verification failed (${message}); fix the trust store, or pass --tls no-verify to encrypt without verifying`;
-  } else if (/does not support SSL/i.test(message)) reason = 'the server does not accept TLS; pass --tls off if that is intended';
-  else if (/timeout|timed out/i.test(message) && /connect|acquir/i.test(message)) reason = 'connection timed out (check the host, port, firewall or security group)';
+  } else if (/does not support SSL/i.test(message))
+    reason = 'the server does not accept TLS; pass --tls off if that is intended';
+  else if (/timeout|timed out/i.test(message) && /connect|acquir/i.test(message))
+    reason = 'connection timed out (check the host, port, firewall or security group)';
   if (!reason) return undefined;
   return redactUrlPasswords(`cannot connect to ${where}${database}: ${reason}`);
 }

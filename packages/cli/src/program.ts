@@ -14,10 +14,18 @@ import { registerMigrateCommand } from './commands/migrate.js';
  */
 export function buildProgram(context: CliContext): Command {
   const program = new Command('sparkify')
-    .description('Sparkify event JSON from S3 (or a folder) into an analytics star schema on PostgreSQL or Redshift.')
+    .description(
+      'Sparkify event JSON from S3 (or a folder) into an analytics star schema on PostgreSQL or Redshift.',
+    )
     .addOption(new Option('-c, --config <file>', 'config file: JSON, or a classic dwh.cfg INI'))
     .addOption(new Option('-t, --target <target>', 'warehouse target').choices(['postgres', 'redshift']))
-    .addOption(new Option('--tls <mode>', 'Redshift TLS: verify the certificate (default), no-verify, off').choices(['verify', 'no-verify', 'off']))
+    .addOption(
+      new Option('--tls <mode>', 'Redshift TLS: verify the certificate (default), no-verify, off').choices([
+        'verify',
+        'no-verify',
+        'off',
+      ]),
+    )
     .addOption(new Option('--insecure-tls', 'same as --tls no-verify'))
     .addOption(new Option('--debug', 'print stack traces of unexpected errors (also SPARKIFY_DEBUG=1)'))
     .showHelpAfterError()

@@ -29,7 +29,8 @@ export function reportError(error: unknown, debug: boolean): ErrorReport {
   }
   if (error instanceof Error && /migration table is already locked/i.test(error.message)) {
     return {
-      message: 'another migrate holds the migration lock; if none is running (one was killed), free it with `sparkify migrate unlock`',
+      message:
+        'another migrate holds the migration lock; if none is running (one was killed), free it with `sparkify migrate unlock`',
       exitCode: ExitCode.cannotRun,
     };
   }

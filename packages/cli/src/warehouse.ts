@@ -30,9 +30,17 @@ function urlConnection(url: string): Connection {
   let endpoint: Endpoint;
   try {
     const parsed = new URL(url);
-    endpoint = { host: parsed.hostname, port: parsed.port || 5432, database: decodeURIComponent(parsed.pathname.slice(1)) };
+    endpoint = {
+      host: parsed.hostname,
+      port: parsed.port || 5432,
+      database: decodeURIComponent(parsed.pathname.slice(1)),
+    };
   } catch {
-    throw new CliError('databaseUrl: expected a URL like postgres://user:password@host:5432/database', ExitCode.cannotRun, 'CONFIG_INVALID');
+    throw new CliError(
+      'databaseUrl: expected a URL like postgres://user:password@host:5432/database',
+      ExitCode.cannotRun,
+      'CONFIG_INVALID',
+    );
   }
   return {
     client: 'pg',

@@ -53,9 +53,18 @@ describe('sparkify config', () => {
     const cwd = tempFolder('sparkify-cfg-');
     writeFileSync(
       join(cwd, 'sparkify.config.json'),
-      JSON.stringify({ target: 'redshift', region: 'eu-west-1', s3: { source: 's3://from-file/data' }, home: 'file-home' }),
+      JSON.stringify({
+        target: 'redshift',
+        region: 'eu-west-1',
+        s3: { source: 's3://from-file/data' },
+        home: 'file-home',
+      }),
     );
-    const env = { SPARKIFY_TARGET: 'postgres', AWS_REGION: 'us-east-2', SPARKIFY_HOME: join(cwd, 'env-home') };
+    const env = {
+      SPARKIFY_TARGET: 'postgres',
+      AWS_REGION: 'us-east-2',
+      SPARKIFY_HOME: join(cwd, 'env-home'),
+    };
 
     const fileOnly = await configJson([], {}, cwd);
     expect(fileOnly.config.target).toBe('redshift');
@@ -112,20 +121,32 @@ describe('sparkify config', () => {
         REDSHIFT_USER: 'dwhuser',
         REDSHIFT_PASSWORD: 'x-password',
         AWS_REGION: 'moon-1',
-        REDSHIFT_PORT: 'not-a-port', SPARKIFY_IAM_ROLE_ARN: 'role/x', SPARKIFY_TARGET: 'oracle' },
+        REDSHIFT_PORT: 'not-a-port',
+        SPARKIFY_IAM_ROLE_ARN: 'role/x',
+        SPARKIFY_TARGET: 'oracle',
+      },
     });
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(4);
-    expect(run.stderr).toContain('region (env AWS_REGION): expected an AWS region like us-west-2, got "moon-1"');
-    expect(run.stderr).toMatch(/redshift\.port \(env REDSHIFT_PORT\): expected a port number.*got "not-a-port"/);
+    expect(run.stderr).toContain(
+      'region (env AWS_REGION): expected an AWS region like us-west-2, got "moon-1"',
+    );
+    expect(run.stderr).toMatch(
+      /redshift\.port \(env REDSHIFT_PORT\): expected a port number.*got "not-a-port"/,
+    );
     expect(run.stderr).toMatch(/iamRoleArn \(env SPARKIFY_IAM_ROLE_ARN\): expected an IAM role ARN/);
-    expect(run.stderr).toMatch(/target \(env SPARKIFY_TARGET\): expected one of postgres, redshift, got "oracle"/);
+    expect(run.stderr).toMatch(
+      /target \(env SPARKIFY_TARGET\): expected one of postgres, redshift, got "oracle"/,
+    );
   });
 
   it('asks for the rest of the Redshift connection when only part of it is given', async () => {
-    const run = await runSparkify(['config'], { cwd: tempFolder('sparkify-cfg-'), env: { REDSHIFT_HOST: 'cluster.example' } });
+    const run = await runSparkify(['config'], {
+      cwd: tempFolder('sparkify-cfg-'),
+      env: { REDSHIFT_HOST: 'cluster.example' },
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/redshift\.database: expected a database name .*got nothing/);
     expect(run.stderr).toMatch(/redshift\.user: expected a user name/);
@@ -134,7 +155,10 @@ describe('sparkify config', () => {
 
   it('rejects unknown keys in a JSON config file and names them', async () => {
     const cwd = tempFolder('sparkify-cfg-');
-    writeFileSync(join(cwd, 'bad.json'), JSON.stringify({ target: 'postgres', regoin: 'us-west-2', s3: { bucket: 'x' } }));
+    writeFileSync(
+      join(cwd, 'bad.json'),
+      JSON.stringify({ target: 'postgres', regoin: 'us-west-2', s3: { bucket: 'x' } }),
+    );
     const run = await runSparkify(['--config', 'bad.json', 'config'], { cwd });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('regoin (bad.json regoin): not a setting');
@@ -170,7 +194,12 @@ describe('secrets never reach output', () => {
   it('config and config --json show *** for every secret', async () => {
     const cwd = tempFolder('sparkify-secret-');
     writeFileSync(join(cwd, 'dwh.cfg'), DWH_CFG);
-    for (const args of [['config'], ['config', '--json'], ['--config', 'dwh.cfg', 'config'], ['--config', 'dwh.cfg', 'config', '--json']]) {
+    for (const args of [
+      ['config'],
+      ['config', '--json'],
+      ['--config', 'dwh.cfg', 'config'],
+      ['--config', 'dwh.cfg', 'config', '--json'],
+    ]) {
       const run = await runSparkify(args, { env, cwd });
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('***');
@@ -178,7 +207,13 @@ describe('secrets never reach output', () => {
     }
     const withRedshiftEnv = await runSparkify(['--target', 'redshift', 'config'], {
       cwd,
-      env: { ...env, REDSHIFT_HOST: 'h.example', REDSHIFT_DATABASE: 'd', REDSHIFT_USER: 'u', REDSHIFT_PASSWORD: canaries.redshift },
+      env: {
+        ...env,
+        REDSHIFT_HOST: 'h.example',
+        REDSHIFT_DATABASE: 'd',
+        REDSHIFT_USER: 'u',
+        REDSHIFT_PASSWORD: canaries.redshift,
+      },
     });
     expect(withRedshiftEnv.code).toBe(0);
     expectNoCanary(withRedshiftEnv.stdout + withRedshiftEnv.stderr);
@@ -204,7 +239,10 @@ describe('secrets never reach output', () => {
   it('migrate --dry-run output hides them', async () => {
     const cwd = tempFolder('sparkify-secret-');
     writeFileSync(join(cwd, 'dwh.cfg'), DWH_CFG);
-    for (const args of [['migrate', '--dry-run'], ['--config', 'dwh.cfg', 'migrate', '--dry-run', '--json']]) {
+    for (const args of [
+      ['migrate', '--dry-run'],
+      ['--config', 'dwh.cfg', 'migrate', '--dry-run', '--json'],
+    ]) {
       const run = await runSparkify(args, { env, cwd });
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('CREATE TABLE');

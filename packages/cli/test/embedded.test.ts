@@ -23,7 +23,8 @@ function alive(pid: number): boolean {
 }
 
 async function waitUntilDead(pid: number): Promise<void> {
-  for (let attempt = 0; attempt < 200 && alive(pid); attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let attempt = 0; attempt < 200 && alive(pid); attempt++)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   expect(alive(pid)).toBe(false);
 }
 
@@ -108,7 +109,10 @@ describe('embedded PostgreSQL', () => {
   it('removes a postmaster.pid whose pid now belongs to another program', async () => {
     expect((await runSparkify(['db', 'stop'], { env })).stdout).toContain('stopped');
     // This test process is alive and is not postgres: exactly a reused pid after a reboot.
-    writeFileSync(join(home, 'pgdata', 'postmaster.pid'), `${process.pid}\n${join(home, 'pgdata')}\n0\n1\n\n127.0.0.1\n0 0\nready\n`);
+    writeFileSync(
+      join(home, 'pgdata', 'postmaster.pid'),
+      `${process.pid}\n${join(home, 'pgdata')}\n0\n1\n\n127.0.0.1\n0 0\nready\n`,
+    );
     const restarted = await start();
     expect(restarted.started).toBe(true);
     expect(restarted.stderr).toContain(`stale postmaster.pid (pid ${process.pid} is not running PostgreSQL)`);

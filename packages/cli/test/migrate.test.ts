@@ -51,7 +51,9 @@ describe('sparkify migrate against DATABASE_URL', () => {
 
     const to = await runSparkify(['migrate', '--to', names[0]!], { env });
     expect(to.code).toBe(0);
-    expect((await status()).migrations.filter((row) => row.state === 'applied').map((row) => row.name)).toEqual([names[0]]);
+    expect(
+      (await status()).migrations.filter((row) => row.state === 'applied').map((row) => row.name),
+    ).toEqual([names[0]]);
 
     const all = await runSparkify(['migrate', 'rollback', '--all'], { env });
     expect(all.code).toBe(0);
@@ -78,7 +80,9 @@ describe('sparkify migrate against DATABASE_URL', () => {
   });
 
   it('an unreachable DATABASE_URL exits 2 naming host:port, never the password', async () => {
-    const run = await runSparkify(['migrate'], { env: { DATABASE_URL: 'postgres://someone:NotThisPassword@127.0.0.1:9/nowhere' } });
+    const run = await runSparkify(['migrate'], {
+      env: { DATABASE_URL: 'postgres://someone:NotThisPassword@127.0.0.1:9/nowhere' },
+    });
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain('cannot connect to 127.0.0.1:9');
@@ -89,7 +93,9 @@ describe('sparkify migrate against DATABASE_URL', () => {
 
 describe('sparkify migrate --dry-run', () => {
   it('prints the Redshift DDL without any cluster: IDENTITY, DISTSTYLE ALL, SORTKEY, no PostgreSQL-only constructs', async () => {
-    const run = await runSparkify(['migrate', '--dry-run', '--target', 'redshift'], { cwd: tempFolder('sparkify-dry-') });
+    const run = await runSparkify(['migrate', '--dry-run', '--target', 'redshift'], {
+      cwd: tempFolder('sparkify-dry-'),
+    });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     const sql = run.stdout;
@@ -97,13 +103,17 @@ describe('sparkify migrate --dry-run', () => {
     expect(sql).toContain('DISTSTYLE ALL');
     expect(sql).toMatch(/SORTKEY \(start_time\)/);
     for (const name of names) expect(sql).toContain(`-- ${name} (up)`);
-    for (const postgresOnly of [/GENERATED/i, /UNLOGGED/i, /SERIAL/i, /ON CONFLICT/i]) expect(sql).not.toMatch(postgresOnly);
+    for (const postgresOnly of [/GENERATED/i, /UNLOGGED/i, /SERIAL/i, /ON CONFLICT/i])
+      expect(sql).not.toMatch(postgresOnly);
   });
 
   it('dry-runs down and rollback as SQL for the chosen target, also as JSON', async () => {
     const down = await runSparkify(['migrate', 'down', '--dry-run', '--json', '--target', 'redshift']);
     expect(down.code).toBe(0);
-    const plan = JSON.parse(down.stdout) as { dialect: string; statements: { migration: string; direction: string }[] };
+    const plan = JSON.parse(down.stdout) as {
+      dialect: string;
+      statements: { migration: string; direction: string }[];
+    };
     expect(plan.dialect).toBe('redshift');
     expect(new Set(plan.statements.map((statement) => statement.migration))).toEqual(new Set([names.at(-1)]));
     const all = await runSparkify(['migrate', 'rollback', '--all', '--dry-run']);
@@ -143,7 +153,9 @@ describe('the redshift target', () => {
   });
 
   it('connects without TLS only when told to (--tls off)', async () => {
-    const run = await runSparkify(['--tls', 'off', 'migrate', 'status', '--json'], { env: redshiftEnv(inject('pgUrl')) });
+    const run = await runSparkify(['--tls', 'off', 'migrate', 'status', '--json'], {
+      env: redshiftEnv(inject('pgUrl')),
+    });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toMatchObject({ dialect: 'redshift' });
   });
@@ -157,7 +169,7 @@ describe('the redshift target', () => {
 });
 
 describe('usage errors', () => {
-  it('an unknown option exits 2 with commander\'s message', async () => {
+  it("an unknown option exits 2 with commander's message", async () => {
     const run = await runSparkify(['migrate', '--frobnicate']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("unknown option '--frobnicate'");

@@ -32,7 +32,10 @@ export function removeTempFolders(): void {
  * Runs `node dist/bin.js <args>` as a real process with only the given environment (plus PATH and HOME), so
  * that a developer's own DATABASE_URL or AWS keys never leak into a test.
  */
-export function runSparkify(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliRun> {
+export function runSparkify(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? tmpdir(),

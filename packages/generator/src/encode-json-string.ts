@@ -9,7 +9,10 @@ export interface JsonStringStyle {
  * becomes a lowercase `\uXXXX` escape (`Bj\u00f6rk`), and slashes are escaped when the style asks for it.
  */
 export function encodeJsonString(value: string, style: JsonStringStyle): string {
-  let text = JSON.stringify(value).replace(/[\u007f-\uffff]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  let text = JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   if (style.escapeSlashes) text = text.replaceAll('/', '\\/');
   return text;
 }

@@ -16,7 +16,10 @@ export class SinkWriteError extends Error {
     readonly key: string,
     options: { cause: unknown },
   ) {
-    super(`could not write ${key}: ${options.cause instanceof Error ? options.cause.message : String(options.cause)}`, options);
+    super(
+      `could not write ${key}: ${options.cause instanceof Error ? options.cause.message : String(options.cause)}`,
+      options,
+    );
     this.name = 'SinkWriteError';
   }
 }

@@ -64,7 +64,14 @@ export class EventSimulator {
     const userCount = options.users.length;
     const wanted = Math.round((options.eventsPerDay * 230) / secondsPerDay);
     const slotCount = Math.max(1, Math.min(wanted, Math.floor(userCount / 2)));
-    this.slots = Array.from({ length: slotCount }, () => ({ user: null, sessionId: 0, item: 0, remaining: 0, loggedOutSteps: 0, nextPage: null }));
+    this.slots = Array.from({ length: slotCount }, () => ({
+      user: null,
+      sessionId: 0,
+      item: 0,
+      remaining: 0,
+      loggedOutSteps: 0,
+      nextPage: null,
+    }));
     this.idleUsers = Int32Array.from({ length: userCount }, (_, index) => index);
     this.idleCount = userCount;
     this.nextSessionId = 1 + this.random.int(50);
@@ -99,7 +106,8 @@ export class EventSimulator {
         this.dayEvent += 1;
       }
       if (line.length > maxBytes - used) {
-        if (used === 0) throw new RangeError(`a log line of ${line.length} bytes does not fit a ${maxBytes}-byte chunk`);
+        if (used === 0)
+          throw new RangeError(`a log line of ${line.length} bytes does not fit a ${maxBytes}-byte chunk`);
         this.pendingLine = line;
         break;
       }

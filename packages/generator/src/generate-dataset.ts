@@ -4,7 +4,11 @@ import { finished } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { DatasetSink } from './dataset-sink.js';
 import { EventSimulator } from './event-simulator.js';
-import { resolveGenerateOptions, type GenerateOptions, type ResolvedGenerateOptions } from './generate-options.js';
+import {
+  resolveGenerateOptions,
+  type GenerateOptions,
+  type ResolvedGenerateOptions,
+} from './generate-options.js';
 import { LogTally, type LogTruth } from './log-tally.js';
 import { planDays } from './plan-days.js';
 import { createPlayPool } from './play-pool.js';
@@ -112,7 +116,11 @@ export async function generateDataset(
     }
     // Marks a failure as handled until it is awaited below; the await still throws it.
     stored.catch(() => undefined);
-    for (let chunk = simulator.nextChunk(chunkBytes); chunk !== null; chunk = simulator.nextChunk(chunkBytes)) {
+    for (
+      let chunk = simulator.nextChunk(chunkBytes);
+      chunk !== null;
+      chunk = simulator.nextChunk(chunkBytes)
+    ) {
       if (!resolved.gzip) bytes += chunk.length;
       if (!input.write(chunk)) await Promise.race([once(input, 'drain'), stored]);
       onProgress?.({ phase: 'logs', done: simulator.eventsWritten, total: resolved.events });

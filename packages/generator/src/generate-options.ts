@@ -70,5 +70,6 @@ function wholeNumber(name: string, value: number, min: number, max: number): voi
 }
 
 function share(name: string, value: number): void {
-  if (!(value >= 0 && value <= 1)) throw new GeneratorOptionsError(`${name} must be a share from 0 to 1, got ${value}`);
+  if (!(value >= 0 && value <= 1))
+    throw new GeneratorOptionsError(`${name} must be a share from 0 to 1, got ${value}`);
 }

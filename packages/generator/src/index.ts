@@ -1,5 +1,10 @@
 export { generateDataset, type GenerateSummary, type GenerateProgress } from './generate-dataset.js';
-export { resolveGenerateOptions, defaultUserCount, type GenerateOptions, type ResolvedGenerateOptions } from './generate-options.js';
+export {
+  resolveGenerateOptions,
+  defaultUserCount,
+  type GenerateOptions,
+  type ResolvedGenerateOptions,
+} from './generate-options.js';
 export type { DatasetSink } from './dataset-sink.js';
 export { folderSink } from './folder-sink.js';
 export { s3Sink, type S3SinkOptions } from './s3-sink.js';

@@ -27,10 +27,16 @@ const event = { level: 'free', itemInSession: 1, sessionId: 139, ts: 15411061067
 describe('composeLogLine', () => {
   it('writes the same text as the field-by-field formatter, for every kind of actor and page', () => {
     for (const actor of [walter, loggedOutActor]) {
-      for (const [page, played] of [[pages.nextSong, play], [pages.home, noPlay], [pages.logout, noPlay]] as const) {
+      for (const [page, played] of [
+        [pages.nextSong, play],
+        [pages.home, noPlay],
+        [pages.logout, noPlay],
+      ] as const) {
         for (const level of ['free', 'paid'] as const) {
           const parts = { ...event, level };
-          expect(composeLogLine(actor, page, played, parts)).toBe(formatLogLine(logFieldsOf(actor, page, played, parts)));
+          expect(composeLogLine(actor, page, played, parts)).toBe(
+            formatLogLine(logFieldsOf(actor, page, played, parts)),
+          );
         }
       }
     }
@@ -49,13 +55,22 @@ describe('composeLogLine', () => {
     const line = composeLogLine(loggedOutActor, pages.home, noPlay, event);
     const parsed = JSON.parse(line) as Record<string, unknown>;
     expect(Object.keys(parsed)).toEqual([...logKeys]);
-    expect(parsed).toMatchObject({ auth: 'Logged Out', firstName: null, gender: null, registration: null, userAgent: null, userId: '' });
+    expect(parsed).toMatchObject({
+      auth: 'Logged Out',
+      firstName: null,
+      gender: null,
+      registration: null,
+      userAgent: null,
+      userId: '',
+    });
   });
 });
 
 describe('formatLogLine', () => {
   it('can leave out one key', () => {
-    const parsed = JSON.parse(formatLogLine(logFieldsOf(walter, pages.home, noPlay, event), 'level')) as object;
+    const parsed = JSON.parse(
+      formatLogLine(logFieldsOf(walter, pages.home, noPlay, event), 'level'),
+    ) as object;
     expect(Object.keys(parsed)).toEqual(logKeys.filter((key) => key !== 'level'));
   });
 });

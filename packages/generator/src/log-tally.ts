@@ -38,7 +38,10 @@ export class LogTally {
   private lastPlayTs = -1;
   private readonly latestLevel: Uint8Array;
   private defectCount = 0;
-  private readonly defectsByKind = Object.fromEntries(defectKinds.map((kind) => [kind, 0])) as Record<DefectKind, number>;
+  private readonly defectsByKind = Object.fromEntries(defectKinds.map((kind) => [kind, 0])) as Record<
+    DefectKind,
+    number
+  >;
   private readonly defects: PlantedDefect[] = [];
 
   constructor(userCount: number) {

@@ -13,13 +13,19 @@ const actor = actorSegments({
   userAgent: '"Mozilla\\/5.0"',
   userId: '"8"',
 });
-const fields = logFieldsOf(actor, pages.home, noPlay, { level: 'paid', itemInSession: 2, sessionId: 139, ts: 1541106132796 });
+const fields = logFieldsOf(actor, pages.home, noPlay, {
+  level: 'paid',
+  itemInSession: 2,
+  sessionId: 139,
+  ts: 1541106132796,
+});
 
 describe('plantDefect', () => {
   it('breaks each record in the way its kind names', () => {
     const lines = Object.fromEntries(defectKinds.map((kind) => [kind, plantDefect(kind, fields)]));
     expect(() => JSON.parse(lines['truncated-line'] as string)).toThrow();
-    const parse = (kind: string): Record<string, unknown> => JSON.parse(lines[kind] as string) as Record<string, unknown>;
+    const parse = (kind: string): Record<string, unknown> =>
+      JSON.parse(lines[kind] as string) as Record<string, unknown>;
     expect(parse('ts-as-string').ts).toBe('1541106132796');
     expect(parse('session-id-fraction').sessionId).toBe(139.5);
     expect(Object.keys(parse('missing-key'))).toHaveLength(17);
@@ -31,6 +37,12 @@ describe('plantDefect', () => {
 
   it('changes nothing else on the line', () => {
     const parsed = JSON.parse(plantDefect('ts-as-string', fields)) as Record<string, unknown>;
-    expect({ ...parsed, ts: 1541106132796 }).toEqual(JSON.parse(`{${Object.entries(fields).map(([key, value]) => `"${key}":${value}`).join(',')}}`));
+    expect({ ...parsed, ts: 1541106132796 }).toEqual(
+      JSON.parse(
+        `{${Object.entries(fields)
+          .map(([key, value]) => `"${key}":${value}`)
+          .join(',')}}`,
+      ),
+    );
   });
 });

@@ -46,6 +46,9 @@ export function plantDefect(kind: DefectKind, fields: LogFields): string {
         length: fields.length === 'null' ? '218.93179' : fields.length,
       });
     case 'user-id-not-digits':
-      return formatLogLine({ ...fields, userId: fields.userId === '""' ? '"guest"' : `"user-${fields.userId.slice(1, -1)}"` });
+      return formatLogLine({
+        ...fields,
+        userId: fields.userId === '""' ? '"guest"' : `"user-${fields.userId.slice(1, -1)}"`,
+      });
   }
 }

@@ -10,7 +10,13 @@ describe('Prng', () => {
   });
 
   it('gives different sequences for different seeds or parts', () => {
-    const base = Array.from({ length: 8 }, ((random) => () => random.nextUint32())(Prng.derive(42, 'song', 7)));
+    const base = Array.from(
+      { length: 8 },
+      (
+        (random) => () =>
+          random.nextUint32()
+      )(Prng.derive(42, 'song', 7)),
+    );
     const otherSeed = Prng.derive(43, 'song', 7);
     const otherPart = Prng.derive(42, 'song', 8);
     expect(Array.from({ length: 8 }, () => otherSeed.nextUint32())).not.toEqual(base);

@@ -21,19 +21,33 @@ export function s3Sink(options: S3SinkOptions): DatasetSink {
   const { client, bucket } = options;
   const prefix = normalizePrefix(options.prefix ?? '');
   const pool = createTaskPool(options.concurrency ?? 32);
-  const contentTypeOf = (key: string): string => (key.endsWith('.gz') ? 'application/gzip' : 'application/json');
+  const contentTypeOf = (key: string): string =>
+    key.endsWith('.gz') ? 'application/gzip' : 'application/json';
   return {
     location: `s3://${bucket}/${prefix}`,
     putObject: (key, body) =>
       pool.submit(async () => {
         try {
-          await client.send(new PutObjectCommand({ Bucket: bucket, Key: prefix + key, Body: body, ContentType: contentTypeOf(key) }));
+          await client.send(
+            new PutObjectCommand({
+              Bucket: bucket,
+              Key: prefix + key,
+              Body: body,
+              ContentType: contentTypeOf(key),
+            }),
+          );
         } catch (cause) {
           throw new SinkWriteError(prefix + key, { cause });
         }
       }),
     openStream: (key) =>
-      new S3UploadStream({ client, bucket, key: prefix + key, contentType: contentTypeOf(key), partSize: options.partSize ?? 8 << 20 }),
+      new S3UploadStream({
+        client,
+        bucket,
+        key: prefix + key,
+        contentType: contentTypeOf(key),
+        partSize: options.partSize ?? 8 << 20,
+      }),
     flush: () => pool.drain(),
   };
 }

@@ -42,34 +42,61 @@ export class S3UploadStream extends Writable {
       callback();
       return;
     }
-    this.uploadPart(this.takeBuffered()).then(() => callback(), (error: unknown) => this.fail(error, callback));
+    this.uploadPart(this.takeBuffered()).then(
+      () => callback(),
+      (error: unknown) => this.fail(error, callback),
+    );
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.finish().then(() => callback(), (error: unknown) => this.fail(error, callback));
+    this.finish().then(
+      () => callback(),
+      (error: unknown) => this.fail(error, callback),
+    );
   }
 
   private async finish(): Promise<void> {
     const { client, bucket, key, contentType } = this.target;
     if (this.uploadId === undefined) {
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: this.takeBuffered(), ContentType: contentType }));
+      await client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: this.takeBuffered(),
+          ContentType: contentType,
+        }),
+      );
       return;
     }
     if (this.bufferedBytes > 0) await this.uploadPart(this.takeBuffered());
     await client.send(
-      new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: this.uploadId, MultipartUpload: { Parts: this.parts } }),
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId: this.uploadId,
+        MultipartUpload: { Parts: this.parts },
+      }),
     );
   }
 
   private async uploadPart(body: Buffer): Promise<void> {
     const { client, bucket, key, contentType } = this.target;
     if (this.uploadId === undefined) {
-      const created = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType }));
+      const created = await client.send(
+        new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType }),
+      );
       this.uploadId = created.UploadId;
     }
     const PartNumber = this.parts.length + 1;
     const uploaded = await client.send(
-      new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: this.uploadId, PartNumber, Body: body, ContentLength: body.length }),
+      new UploadPartCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId: this.uploadId,
+        PartNumber,
+        Body: body,
+        ContentLength: body.length,
+      }),
     );
     this.parts.push({ PartNumber, ETag: uploaded.ETag });
   }

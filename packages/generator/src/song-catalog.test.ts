@@ -29,7 +29,8 @@ describe('createSongCatalog', () => {
 
   it('uses every artist, with the quirks of the public metadata', () => {
     expect(new Set(songs.map((song) => song.artist.id)).size).toBe(catalog.artistCount);
-    const share = (test: (index: number) => boolean): number => songs.filter((_, index) => test(index)).length / songs.length;
+    const share = (test: (index: number) => boolean): number =>
+      songs.filter((_, index) => test(index)).length / songs.length;
     expect(share((index) => songs[index]?.artist.latitude === null)).toBeGreaterThan(0.3);
     expect(share((index) => songs[index]?.artist.location === '')).toBeGreaterThan(0.2);
     expect(share((index) => songs[index]?.year === 0)).toBeGreaterThan(0.3);
@@ -65,7 +66,16 @@ describe('song files', () => {
     expect(prettyText.endsWith('\n}\n')).toBe(true);
     for (const text of [singleText, prettyText]) {
       expect(Object.keys(JSON.parse(text) as object)).toEqual([
-        'num_songs', 'artist_id', 'artist_latitude', 'artist_longitude', 'artist_location', 'artist_name', 'song_id', 'title', 'duration', 'year',
+        'num_songs',
+        'artist_id',
+        'artist_latitude',
+        'artist_longitude',
+        'artist_location',
+        'artist_name',
+        'song_id',
+        'title',
+        'duration',
+        'year',
       ]);
     }
   });

@@ -41,7 +41,11 @@ export interface SongCatalog {
 export const maxSongs = 26 ** 5;
 
 /** The catalog of a seed: every song and artist is a pure function of (seed, index). */
-export function createSongCatalog(seed: string | number, songCount: number, prettyShare: number): SongCatalog {
+export function createSongCatalog(
+  seed: string | number,
+  songCount: number,
+  prettyShare: number,
+): SongCatalog {
   // About 1.6 songs per artist, as in the public Million Song subset.
   const artistCount = songCount === 0 ? 0 : Math.max(1, Math.ceil(songCount / 1.6));
   const duplicateCount = songCount >= 4 ? Math.max(1, Math.floor(songCount / 500)) : 0;
@@ -98,8 +102,10 @@ export function createSongCatalog(seed: string | number, songCount: number, pret
 export function artistName(random: Prng): string {
   const roll = random.float();
   if (roll < 0.06) return random.pick(vocabulary.nonAsciiArtists);
-  const band = (): string => `${random.chance(0.4) ? 'The ' : ''}${random.pick(vocabulary.artistWords)} ${random.pick(vocabulary.artistWords)}`;
-  const person = (): string => `${random.pick(vocabulary.artistFirstNames)} ${random.pick(vocabulary.lastNames)}`;
+  const band = (): string =>
+    `${random.chance(0.4) ? 'The ' : ''}${random.pick(vocabulary.artistWords)} ${random.pick(vocabulary.artistWords)}`;
+  const person = (): string =>
+    `${random.pick(vocabulary.artistFirstNames)} ${random.pick(vocabulary.lastNames)}`;
   if (roll < 0.1) return `${person()} / ${person()}`;
   if (roll < 0.14) return `${person()} & The ${random.pick(vocabulary.artistWords)}`;
   if (roll < 0.16) return `${random.pick(vocabulary.artistWords)}/${random.pick(vocabulary.artistWords)}`;

@@ -16,7 +16,12 @@ export interface User {
 const dayMs = 86_400_000;
 
 /** The users of a dataset; everyone registered in the 150 days before the first log day. */
-export function createUserRoster(seed: string | number, count: number, firstDayMs: number, msOffset: number): User[] {
+export function createUserRoster(
+  seed: string | number,
+  count: number,
+  firstDayMs: number,
+  msOffset: number,
+): User[] {
   const random = Prng.derive(seed, 'users');
   const log = (text: string): string => encodeJsonString(text, { escapeSlashes: true });
   const users: User[] = [];

@@ -3,14 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defectKinds, folderSink, generateDataset, logKeys, type GenerateOptions, type GenerateSummary } from '../src/index.js';
+import {
+  defectKinds,
+  folderSink,
+  generateDataset,
+  logKeys,
+  type GenerateOptions,
+  type GenerateSummary,
+} from '../src/index.js';
 import { lineDefect, readTree, recomputeTruth } from './read-dataset.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sparkify-generator-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 let runs = 0;
-async function generate(options: GenerateOptions): Promise<{ summary: GenerateSummary; files: Map<string, Buffer> }> {
+async function generate(
+  options: GenerateOptions,
+): Promise<{ summary: GenerateSummary; files: Map<string, Buffer> }> {
   runs += 1;
   const folder = join(scratch, `run-${runs}`);
   const summary = await generateDataset(options, folderSink(folder));
@@ -58,7 +67,9 @@ describe('generateDataset into a folder', async () => {
   });
 
   it('writes song files both on one line (no trailing newline) and pretty-printed', () => {
-    const bodies = [...first.files].filter(([key]) => key.startsWith('song_data/')).map(([, body]) => body.toString('utf8'));
+    const bodies = [...first.files]
+      .filter(([key]) => key.startsWith('song_data/'))
+      .map(([, body]) => body.toString('utf8'));
     const pretty = bodies.filter((body) => body.startsWith('{\n  "num_songs": 1,'));
     const single = bodies.filter((body) => body.startsWith('{"num_songs": 1, ') && !body.includes('\n'));
     expect(pretty.length + single.length).toBe(400);
@@ -79,13 +90,35 @@ describe('generateDataset into a folder', async () => {
     expect(lines.some((line) => line.includes('"userAgent":"\\"Mozilla\\/5.0 ('))).toBe(true);
     const loggedOut = events.filter((event) => event.auth === 'Logged Out');
     expect(loggedOut.length).toBeGreaterThan(0);
-    for (const event of loggedOut) expect(event).toMatchObject({ userId: '', firstName: null, lastName: null, gender: null, registration: null });
-    expect(lines.some((line) => /"artist":"[^"]*\\u00c3\\u0083/.test(line) || /"song":"[^"]*\\u00c3\\u0083/.test(line))).toBe(true);
+    for (const event of loggedOut)
+      expect(event).toMatchObject({
+        userId: '',
+        firstName: null,
+        lastName: null,
+        gender: null,
+        registration: null,
+      });
+    expect(
+      lines.some(
+        (line) => /"artist":"[^"]*\\u00c3\\u0083/.test(line) || /"song":"[^"]*\\u00c3\\u0083/.test(line),
+      ),
+    ).toBe(true);
     const nextSong = events.filter((event) => event.page === 'NextSong').length / events.length;
     expect(nextSong).toBeGreaterThan(0.7);
     expect(nextSong).toBeLessThan(0.9);
     const pageNames = new Set(events.map((event) => event.page));
-    for (const page of ['Home', 'Login', 'Logout', 'Settings', 'Upgrade', 'Downgrade', 'Submit Upgrade', 'Help', 'About', 'Error']) {
+    for (const page of [
+      'Home',
+      'Login',
+      'Logout',
+      'Settings',
+      'Upgrade',
+      'Downgrade',
+      'Submit Upgrade',
+      'Help',
+      'About',
+      'Error',
+    ]) {
       expect(pageNames, page).toContain(page);
     }
     for (const event of events.filter((entry) => entry.page !== 'NextSong')) {
@@ -97,15 +130,25 @@ describe('generateDataset into a folder', async () => {
     for (const [key, body] of first.files) {
       if (!key.startsWith('log_data/')) continue;
       const dayStart = Date.parse(`${key.slice(-22, -12)}T00:00:00Z`);
-      const stamps = body.toString('utf8').split('\n').map((line) => (JSON.parse(line) as { ts: number }).ts);
-      expect(stamps.every((ts) => ts >= dayStart && ts < dayStart + 86_400_000), key).toBe(true);
+      const stamps = body
+        .toString('utf8')
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { ts: number }).ts);
+      expect(
+        stamps.every((ts) => ts >= dayStart && ts < dayStart + 86_400_000),
+        key,
+      ).toBe(true);
       expect([...stamps].sort((a, b) => a - b)).toEqual(stamps);
     }
   });
 
   it('never repeats a (sessionId, itemInSession) pair, and items grow within a session', () => {
-    const events = logLines(first.files).map((line) => JSON.parse(line) as { sessionId: number; itemInSession: number });
-    expect(new Set(events.map((event) => `${event.sessionId}/${event.itemInSession}`)).size).toBe(events.length);
+    const events = logLines(first.files).map(
+      (line) => JSON.parse(line) as { sessionId: number; itemInSession: number },
+    );
+    expect(new Set(events.map((event) => `${event.sessionId}/${event.itemInSession}`)).size).toBe(
+      events.length,
+    );
     const lastItem = new Map<number, number>();
     for (const event of events) {
       expect(event.itemInSession).toBeGreaterThan(lastItem.get(event.sessionId) ?? -1);
@@ -164,7 +207,12 @@ describe('generateDataset into a folder', async () => {
     for (const kind of defectKinds) expect(summary.defectsByKind[kind]).toBe(10);
     const truth = recomputeTruth(files);
     expect(truth.defects).toEqual(summary.defects);
-    expect(summary).toMatchObject({ events: 6000, validEvents: 5940, nextSongEvents: truth.nextSongEvents, users: truth.users });
+    expect(summary).toMatchObject({
+      events: 6000,
+      validEvents: 5940,
+      nextSongEvents: truth.nextSongEvents,
+      users: truth.users,
+    });
     expect(summary.latestLevels).toEqual(truth.latestLevels);
     for (const defect of summary.defects) {
       const line = files.get(defect.key)?.toString('utf8').split('\n')[defect.line - 1] ?? '';

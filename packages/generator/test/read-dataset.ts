@@ -102,13 +102,17 @@ export function recomputeTruth(files: Map<string, Buffer>): RecomputedTruth {
       if (event.page === 'NextSong') {
         nextSongEvents += 1;
         playTimes.add(ts);
-        if (songContents.has(`${String(event.song)}\u0000${String(event.artist)}\u0000${String(event.length)}`)) matchedPlays += 1;
+        if (
+          songContents.has(`${String(event.song)}\u0000${String(event.artist)}\u0000${String(event.length)}`)
+        )
+          matchedPlays += 1;
       }
       const userId = event.userId as string;
       if (userId === '') return;
       const order: [number, number, number] = [ts, sessionId, item];
       const previous = latest.get(userId);
-      if (previous === undefined || compareOrder(order, previous.order) > 0) latest.set(userId, { order, level: String(event.level) });
+      if (previous === undefined || compareOrder(order, previous.order) > 0)
+        latest.set(userId, { order, level: String(event.level) });
     });
   }
   return {

@@ -13,7 +13,9 @@ try {
   await migrateTo(knex, { dialect: 'postgres' });
   const seedBegan = performance.now();
   // generate_series is PostgreSQL-only, which is fine for building the fixture; the checks themselves stay portable.
-  await knex.raw(`INSERT INTO artists (artist_id, name) SELECT 'AR' || g, 'artist ' || g FROM generate_series(1, 20000) g`);
+  await knex.raw(
+    `INSERT INTO artists (artist_id, name) SELECT 'AR' || g, 'artist ' || g FROM generate_series(1, 20000) g`,
+  );
   await knex.raw(`INSERT INTO songs (song_id, title, artist_id, year, duration)
     SELECT 'SO' || g, 'song ' || g, 'AR' || (1 + g % 20000), 2000, 200 FROM generate_series(1, 100000) g`);
   await knex.raw(`INSERT INTO users (user_id, first_name, last_name, gender, level)
@@ -25,7 +27,9 @@ try {
     SELECT TIMESTAMP '2018-11-01' + g * INTERVAL '1 second', 1 + g % 1000, 'free',
       CASE WHEN g % 20 = 0 THEN 'SO' || (1 + g % 100000) END, CASE WHEN g % 20 = 0 THEN 'AR' || (1 + (1 + g % 100000) % 20000) END,
       g / 100, g % 100 FROM generate_series(1, ${plays}) g`);
-  await knex.raw(`INSERT INTO etl_runs (status, target, source, full_refresh, started_at) VALUES ('succeeded', 'postgres', 'bench', false, '2018-11-02')`);
+  await knex.raw(
+    `INSERT INTO etl_runs (status, target, source, full_refresh, started_at) VALUES ('succeeded', 'postgres', 'bench', false, '2018-11-02')`,
+  );
   await knex.raw(`INSERT INTO staging_events (page, session_id, item_in_session, user_id, ts)
     SELECT 'NextSong', g / 100, g % 100, CAST(1 + g % 1000 AS VARCHAR(32)), g FROM generate_series(1, ${plays}) g`);
   await knex.raw(`INSERT INTO etl_files (run_id, dataset, object_key, etag, size_bytes, records_read, records_staged, records_rejected)
@@ -36,7 +40,9 @@ try {
   for (const round of [1, 2, 3]) {
     const report = await runChecks(knex, defaultSuite());
     const slow = [...report.results].sort((a, b) => b.durationMs - a.durationMs).slice(0, 3);
-    console.log(`round ${round}: ${formatSummary(report)}; slowest: ${slow.map((r) => `${r.name} ${r.durationMs} ms`).join(', ')}`);
+    console.log(
+      `round ${round}: ${formatSummary(report)}; slowest: ${slow.map((r) => `${r.name} ${r.durationMs} ms`).join(', ')}`,
+    );
   }
 } finally {
   await db.drop();

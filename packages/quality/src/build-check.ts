@@ -82,7 +82,12 @@ function shapeOf(spec: CheckSpec): Shape {
       const anyNull = spec.columns.map((column) => `${q(column)} IS NULL`).join(' OR ');
       const predicate = spec.where ? `(${spec.where}) AND (${anyNull})` : anyNull;
       const when = spec.where ? ` when ${spec.where}` : '';
-      return predicateShape(spec.table, predicate, spec.columns, `${spec.table}.${spec.columns.join(', ')} never NULL${when}`);
+      return predicateShape(
+        spec.table,
+        predicate,
+        spec.columns,
+        `${spec.table}.${spec.columns.join(', ')} never NULL${when}`,
+      );
     }
     case 'unique': {
       const columns = spec.columns.map(q).join(', ');
@@ -137,7 +142,10 @@ function shapeOf(spec: CheckSpec): Shape {
           `WHERE total > 0 AND matched < ${min} * total`,
         keyColumns: ['matched', 'total', 'match_rate'],
         countExpression: `CASE WHEN COUNT(*) > 0 AND ${matched} < ${min} * COUNT(*) THEN 1 ELSE 0 END`,
-        measure: { label: 'match rate', expression: `CAST(${matched} AS DOUBLE PRECISION) / NULLIF(COUNT(*), 0)` },
+        measure: {
+          label: 'match rate',
+          expression: `CAST(${matched} AS DOUBLE PRECISION) / NULLIF(COUNT(*), 0)`,
+        },
         defaultSeverity: 'warn',
       };
     }

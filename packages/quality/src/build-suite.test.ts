@@ -54,7 +54,13 @@ describe('buildSuite', () => {
         exclude: ['accepted_values_users_gender'],
         checks: [
           { type: 'row_count', table: 'songplays', min: 1000 },
-          { type: 'accepted_values', table: 'users', column: 'level', values: ['free', 'paid', 'trial'], name: 'levels_with_trial' },
+          {
+            type: 'accepted_values',
+            table: 'users',
+            column: 'level',
+            values: ['free', 'paid', 'trial'],
+            name: 'levels_with_trial',
+          },
         ],
       }),
     );
@@ -62,11 +68,15 @@ describe('buildSuite', () => {
     expect(names).not.toContain('accepted_values_users_gender');
     expect(names.at(-1)).toBe('levels_with_trial');
     expect(names.filter((name) => name === 'row_count_songplays')).toHaveLength(1);
-    expect(suite.find((check) => check.name === 'row_count_songplays')?.countExpression).toContain('COUNT(*) < 1000');
+    expect(suite.find((check) => check.name === 'row_count_songplays')?.countExpression).toContain(
+      'COUNT(*) < 1000',
+    );
   });
 
   it('runs only the file checks with defaults off', () => {
-    const suite = buildSuite(config({ defaults: false, checks: [{ type: 'unique', table: 'users', columns: ['user_id'] }] }));
+    const suite = buildSuite(
+      config({ defaults: false, checks: [{ type: 'unique', table: 'users', columns: ['user_id'] }] }),
+    );
     expect(suite.map((check) => check.name)).toEqual(['unique_users_user_id']);
   });
 
@@ -81,6 +91,8 @@ describe('buildSuite', () => {
         }),
       ),
     ).toThrow(/two checks are named twice/);
-    expect(() => buildSuite(config({ exclude: ['no_such_check'] }))).toThrow(/no_such_check, which is not a default check/);
+    expect(() => buildSuite(config({ exclude: ['no_such_check'] }))).toThrow(
+      /no_such_check, which is not a default check/,
+    );
   });
 });

@@ -33,7 +33,12 @@ export const checkSpecSchemas = {
     where: z.string().min(1).optional(),
     ...common,
   }),
-  unique: z.strictObject({ type: z.literal('unique'), table: identifier, columns: z.array(identifier).min(1), ...common }),
+  unique: z.strictObject({
+    type: z.literal('unique'),
+    table: identifier,
+    columns: z.array(identifier).min(1),
+    ...common,
+  }),
   relationships: z.strictObject({
     type: z.literal('relationships'),
     table: identifier,
@@ -81,4 +86,6 @@ export const checkSpecSchemas = {
   }),
 } as const;
 
-export type CheckSpec = { [K in keyof typeof checkSpecSchemas]: z.infer<(typeof checkSpecSchemas)[K]> }[keyof typeof checkSpecSchemas];
+export type CheckSpec = {
+  [K in keyof typeof checkSpecSchemas]: z.infer<(typeof checkSpecSchemas)[K]>;
+}[keyof typeof checkSpecSchemas];

@@ -32,7 +32,8 @@ export function defaultCheckSpecs(): CheckSpec[] {
   const specs: CheckSpec[] = [];
   for (const table of starTables) {
     specs.push({ type: 'row_count', table: table.name, min: 1 });
-    for (const column of notNullColumns(table)) specs.push({ type: 'not_null', table: table.name, columns: [column] });
+    for (const column of notNullColumns(table))
+      specs.push({ type: 'not_null', table: table.name, columns: [column] });
     const uniqueKey = uniqueKeyOf(table);
     // songplay_id is an IDENTITY the database hands out, so only the event identity can be duplicated by a load.
     if (uniqueKey) specs.push({ type: 'unique', table: table.name, columns: [...uniqueKey] });
@@ -53,7 +54,11 @@ export function defaultCheckSpecs(): CheckSpec[] {
       columns: ['song_id'],
       where: '"artist_id" IS NOT NULL',
     },
-    ...songplaysReferences.map((reference): CheckSpec => ({ type: 'relationships', table: 'songplays', ...reference })),
+    ...songplaysReferences.map((reference): CheckSpec => ({
+      type: 'relationships',
+      table: 'songplays',
+      ...reference,
+    })),
     { type: 'relationships', table: 'songs', column: 'artist_id', to: 'artists', field: 'artist_id' },
     { type: 'accepted_values', table: 'songplays', column: 'level', values: ['free', 'paid'] },
     { type: 'accepted_values', table: 'users', column: 'level', values: ['free', 'paid'] },

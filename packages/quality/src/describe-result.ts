@@ -3,7 +3,10 @@ import type { CheckResult } from './check-report.js';
 /** One failing row as `key=value` pairs, e.g. `user_id=7, referencing_rows=12`. */
 export function formatSampleRow(row: Record<string, unknown>): string {
   return Object.entries(row)
-    .map(([key, value]) => `${key}=${value === null ? 'NULL' : typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .map(
+      ([key, value]) =>
+        `${key}=${value === null ? 'NULL' : typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
+    )
     .join(', ');
 }
 

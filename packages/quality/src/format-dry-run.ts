@@ -6,12 +6,16 @@ export function formatDryRun(checks: readonly Check[], options: { sampleSize?: n
   const plan = planCheckQueries(checks);
   const parts: string[] = [];
   for (const scan of plan.scans) {
-    parts.push(`-- one scan of ${scan.table} counts: ${scan.checks.map(({ check }) => check.name).join(', ')}\n${scan.sql};`);
+    parts.push(
+      `-- one scan of ${scan.table} counts: ${scan.checks.map(({ check }) => check.name).join(', ')}\n${scan.sql};`,
+    );
   }
   for (const { check, sql } of plan.counts) parts.push(`-- ${check.name}: ${check.description}\n${sql};`);
   parts.push('-- failing rows of each check (run only to sample a check that has failing rows):');
   for (const check of checks) {
-    parts.push(`-- ${check.name} (${check.type}, ${check.severity})\n${sampleSql(check, options.sampleSize ?? 10)};`);
+    parts.push(
+      `-- ${check.name} (${check.type}, ${check.severity})\n${sampleSql(check, options.sampleSize ?? 10)};`,
+    );
   }
   return `${parts.join('\n\n')}\n`;
 }

@@ -15,7 +15,8 @@ export function formatSummary(report: CheckReport): string {
 
 /** A terminal table of the results, one line per check; ANSI colour only when asked (a TTY). */
 export function formatTable(report: CheckReport, options: { color?: boolean } = {}): string {
-  const paint = (status: CheckStatus, text: string) => (options.color ? `\u001b[${colours[status]}m${text}\u001b[0m` : text);
+  const paint = (status: CheckStatus, text: string) =>
+    options.color ? `\u001b[${colours[status]}m${text}\u001b[0m` : text;
   const header = ['STATUS', 'CHECK', 'FAILING', 'DETAIL'];
   const body = report.results.map((result) => [
     labels[result.status],
@@ -23,7 +24,9 @@ export function formatTable(report: CheckReport, options: { color?: boolean } = 
     result.status === 'error' ? '-' : String(result.failingRows),
     describeResult(result),
   ]);
-  const widths = [0, 1, 2].map((column) => Math.max(...[header, ...body].map((row) => (row[column] ?? '').length)));
+  const widths = [0, 1, 2].map((column) =>
+    Math.max(...[header, ...body].map((row) => (row[column] ?? '').length)),
+  );
   const line = (cells: string[], status?: CheckStatus) =>
     cells
       .map((cell, column) => {
@@ -32,7 +35,10 @@ export function formatTable(report: CheckReport, options: { color?: boolean } = 
       })
       .join('  ')
       .trimEnd();
-  const lines = [line(header), ...report.results.map((result, index) => line(body[index] ?? [], result.status))];
+  const lines = [
+    line(header),
+    ...report.results.map((result, index) => line(body[index] ?? [], result.status)),
+  ];
   lines.push('', paint(report.status, `${labels[report.status]}  ${formatSummary(report)}`));
   return `${lines.join('\n')}\n`;
 }

@@ -6,7 +6,13 @@ export { defaultCheckSpecs, defaultSuite } from './default-suite.js';
 export { type CheckConfig, parseCheckConfig } from './parse-check-config.js';
 export { buildSuite } from './build-suite.js';
 export { evaluateStatus, worstStatus } from './evaluate-status.js';
-export { type CheckQueryPlan, countSql, planCheckQueries, sampleSql, type TableScan } from './plan-check-queries.js';
+export {
+  type CheckQueryPlan,
+  countSql,
+  planCheckQueries,
+  sampleSql,
+  type TableScan,
+} from './plan-check-queries.js';
 export { type RunChecksOptions, runChecks } from './run-checks.js';
 export { readCheckRun, sampleText, type StoredCheckRun, storeCheckRun } from './store-check-run.js';
 export { describeResult, formatSampleRow } from './describe-result.js';

@@ -20,7 +20,11 @@ describe('parseCheckConfig', () => {
         checks: [
           { type: 'row_count', table: 'songplays', min: 1000, max: 5_000_000 },
           { type: 'unique', table: 'users', columns: ['user_id'], severity: 'warn', warnAbove: 3 },
-          { type: 'sql', name: 'no_future_plays', sql: "SELECT songplay_id FROM songplays WHERE start_time > '2100-01-01'" },
+          {
+            type: 'sql',
+            name: 'no_future_plays',
+            sql: "SELECT songplay_id FROM songplays WHERE start_time > '2100-01-01'",
+          },
         ],
       }),
     );
@@ -60,8 +64,9 @@ describe('parseCheckConfig', () => {
       'min (5) is above max (1)',
     );
     expect(
-      parseError({ checks: [{ type: 'unique', table: 'users', columns: ['user_id'], severity: 'warn', errorAbove: 1 }] })
-        .message,
+      parseError({
+        checks: [{ type: 'unique', table: 'users', columns: ['user_id'], severity: 'warn', errorAbove: 1 }],
+      }).message,
     ).toContain('errorAbove has no effect with severity "warn"');
   });
 

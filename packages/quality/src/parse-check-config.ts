@@ -20,7 +20,10 @@ const fileSchema = z.strictObject({
 
 function describeIssues(source: string, prefix: string, issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((issue) => {
-    const path = [prefix, ...issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))]
+    const path = [
+      prefix,
+      ...issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)),
+    ]
       .join('')
       .replace(/^\./, '');
     return `${source}: ${path || '(top level)'}: ${issue.message}`;
@@ -41,12 +44,17 @@ export function parseCheckConfig(text: string, source = 'checks file'): CheckCon
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new QualityError('CHECK_CONFIG_INVALID', `${source} is not valid JSON: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new QualityError(
+      'CHECK_CONFIG_INVALID',
+      `${source} is not valid JSON: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   const file = fileSchema.safeParse(raw);
-  if (!file.success) throw new QualityError('CHECK_CONFIG_INVALID', describeIssues(source, '', file.error.issues).join('\n'));
+  if (!file.success)
+    throw new QualityError('CHECK_CONFIG_INVALID', describeIssues(source, '', file.error.issues).join('\n'));
 
   const problems: string[] = [];
   const checks: CheckSpec[] = [];
@@ -77,7 +85,11 @@ function semanticProblems(spec: CheckSpec): string[] {
   if (spec.severity === 'warn' && spec.errorAbove !== undefined) {
     problems.push('errorAbove has no effect with severity "warn"; drop it or use severity "error"');
   }
-  if ((spec.type === 'row_count' || spec.type === 'accepted_range') && spec.min !== undefined && spec.max !== undefined) {
+  if (
+    (spec.type === 'row_count' || spec.type === 'accepted_range') &&
+    spec.min !== undefined &&
+    spec.max !== undefined
+  ) {
     if (spec.min > spec.max) problems.push(`min (${spec.min}) is above max (${spec.max})`);
   }
   if (spec.type === 'accepted_range' && spec.min === undefined && spec.max === undefined) {

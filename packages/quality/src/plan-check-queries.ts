@@ -40,7 +40,11 @@ export function planCheckQueries(checks: readonly Check[]): CheckQueryPlan {
       columns.push(`${check.measure.expression} AS ${measureColumn}`);
       return { check, countColumn, measureColumn };
     });
-    return { table, sql: `SELECT ${columns.join(',\n       ')}\nFROM ${quoteIdentifier(table)}`, checks: scanChecks };
+    return {
+      table,
+      sql: `SELECT ${columns.join(',\n       ')}\nFROM ${quoteIdentifier(table)}`,
+      checks: scanChecks,
+    };
   });
   return { scans, counts };
 }
@@ -52,6 +56,7 @@ export function countSql(check: Check): string {
 
 /** The first `limit` failing rows, in key order so that samples are stable from run to run. */
 export function sampleSql(check: Check, limit: number): string {
-  const order = check.keyColumns.length > 0 ? ` ORDER BY ${check.keyColumns.map(quoteIdentifier).join(', ')}` : '';
+  const order =
+    check.keyColumns.length > 0 ? ` ORDER BY ${check.keyColumns.map(quoteIdentifier).join(', ')}` : '';
   return `SELECT * FROM (${check.sql}) AS failing${order} LIMIT ${numberLiteral(limit)}`;
 }

@@ -57,7 +57,9 @@ async function rows(knex: Knex, sql: string): Promise<Row[]> {
 
 /** Sample rows as plain JSON-friendly values: timestamps as the text the database holds. */
 function plainRow(row: Row): Row {
-  return Object.fromEntries(Object.entries(row).map(([key, value]) => [key, value instanceof Date ? wallClockText(value) : value]));
+  return Object.fromEntries(
+    Object.entries(row).map(([key, value]) => [key, value instanceof Date ? wallClockText(value) : value]),
+  );
 }
 
 function messageOf(error: unknown): string {
@@ -69,7 +71,11 @@ function messageOf(error: unknown): string {
  * scan, the rest are counted one by one, and only checks with failing rows are sampled. A check whose SQL fails
  * gets status `error`; an unreachable database throws a QualityError (CONNECTION_FAILED).
  */
-export async function runChecks(knex: Knex, checks: readonly Check[], options: RunChecksOptions = {}): Promise<CheckReport> {
+export async function runChecks(
+  knex: Knex,
+  checks: readonly Check[],
+  options: RunChecksOptions = {},
+): Promise<CheckReport> {
   const sampleSize = options.sampleSize ?? 10;
   const now = options.now ?? (() => new Date());
   const startedAt = now();
@@ -77,7 +83,9 @@ export async function runChecks(knex: Knex, checks: readonly Check[], options: R
   try {
     await knex.raw('SELECT 1');
   } catch (error) {
-    throw new QualityError('CONNECTION_FAILED', `cannot reach the warehouse: ${messageOf(error)}`, { cause: error });
+    throw new QualityError('CONNECTION_FAILED', `cannot reach the warehouse: ${messageOf(error)}`, {
+      cause: error,
+    });
   }
 
   const counted = new Map<string, Counted | CountError>();
@@ -125,7 +133,8 @@ export async function runChecks(knex: Knex, checks: readonly Check[], options: R
     }
     result.failingRows = count.failingRows;
     result.status = evaluateStatus(count.failingRows, check.severity, check.thresholds);
-    if (check.measure && count.measure !== undefined) result.measure = { label: check.measure.label, value: count.measure };
+    if (check.measure && count.measure !== undefined)
+      result.measure = { label: check.measure.label, value: count.measure };
     return result;
   });
 
@@ -168,7 +177,10 @@ async function countAlone(knex: Knex, check: Check): Promise<Counted | CountErro
   const began = performance.now();
   try {
     const [row = {}] = await rows(knex, countSql(check));
-    return { failingRows: toNumber(row['failing_rows']) ?? 0, durationMs: Math.round(performance.now() - began) };
+    return {
+      failingRows: toNumber(row['failing_rows']) ?? 0,
+      durationMs: Math.round(performance.now() - began),
+    };
   } catch (error) {
     return { error: messageOf(error), durationMs: Math.round(performance.now() - began) };
   }

@@ -93,11 +93,15 @@ function utcDate(value: unknown): Date {
   return new Date(`${text.replace(' ', 'T')}Z`);
 }
 
-const asNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const asNumber = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);
 
 /** Reads a stored check run back (for trends and tests); undefined when the id is unknown. */
 export async function readCheckRun(knex: Knex, checkRunId: number): Promise<StoredCheckRun | undefined> {
-  const [run] = (await knex('check_runs').select('*').where({ check_run_id: checkRunId })) as Record<string, unknown>[];
+  const [run] = (await knex('check_runs').select('*').where({ check_run_id: checkRunId })) as Record<
+    string,
+    unknown
+  >[];
   if (!run) return undefined;
   const results = (await knex('check_results')
     .select('*')

@@ -24,7 +24,9 @@ async function runWithDefect(plant: (trx: Knex.Transaction) => Promise<unknown>)
 }
 
 const notPassing = (report: CheckReport) =>
-  report.results.filter((result) => result.status !== 'pass').map((result) => `${result.name}:${result.status}`);
+  report.results
+    .filter((result) => result.status !== 'pass')
+    .map((result) => `${result.name}:${result.status}`);
 const resultOf = (report: CheckReport, name: string) => {
   const result = report.results.find((candidate) => candidate.name === name);
   if (!result) throw new Error(`no result for ${name}`);
@@ -54,7 +56,13 @@ describe('the default suite on a consistent load', () => {
     const plan = planCheckQueries(defaultSuite());
     expect(sent).toHaveLength(1 + plan.scans.length + plan.counts.length);
     expect(sent.filter((sql) => /\bLIMIT\b/.test(sql))).toEqual([]);
-    expect(sent.filter((sql) => /^SELECT CASE WHEN COUNT\(\*\) < 1 THEN 1 ELSE 0 END AS failing_0/.test(sql) && sql.endsWith('FROM "songplays"'))).toHaveLength(1);
+    expect(
+      sent.filter(
+        (sql) =>
+          /^SELECT CASE WHEN COUNT\(\*\) < 1 THEN 1 ELSE 0 END AS failing_0/.test(sql) &&
+          sql.endsWith('FROM "songplays"'),
+      ),
+    ).toHaveLength(1);
   });
 });
 
@@ -70,7 +78,13 @@ describe('each planted defect fails the right check with the right key', () => {
 
   it('a duplicate songplay event where no constraint stops it', async () => {
     const report = await runWithDefect((trx) =>
-      trx('songplays').insert({ start_time: '2018-11-01 22:23:14.796', user_id: 26, level: 'free', session_id: 20, item_in_session: 0 }),
+      trx('songplays').insert({
+        start_time: '2018-11-01 22:23:14.796',
+        user_id: 26,
+        level: 'free',
+        session_id: 20,
+        item_in_session: 0,
+      }),
     );
     expect(notPassing(report)).toEqual(['unique_songplays_session_id_item_in_session:fail']);
     expect(resultOf(report, 'unique_songplays_session_id_item_in_session').sample).toEqual([
@@ -81,18 +95,29 @@ describe('each planted defect fails the right check with the right key', () => {
   it('a duplicate dimension key, as Redshift allows (the informational key dropped here)', async () => {
     const report = await runWithDefect(async (trx) => {
       await trx.raw('ALTER TABLE users DROP CONSTRAINT users_pkey');
-      await trx('users').insert({ user_id: 15, first_name: 'Lily', last_name: 'Koch', gender: 'F', level: 'free' });
+      await trx('users').insert({
+        user_id: 15,
+        first_name: 'Lily',
+        last_name: 'Koch',
+        gender: 'F',
+        level: 'free',
+      });
     });
     expect(notPassing(report)).toEqual(['unique_users_user_id:fail']);
     expect(resultOf(report, 'unique_users_user_id').sample).toEqual([{ user_id: 15, copies: '2' }]);
   });
 
   it('a null key where the engine allows it: a matched play without its artist', async () => {
-    const report = await runWithDefect((trx) => trx('songplays').where({ session_id: 10, item_in_session: 1 }).update({ artist_id: null }));
+    const report = await runWithDefect((trx) =>
+      trx('songplays').where({ session_id: 10, item_in_session: 1 }).update({ artist_id: null }),
+    );
     expect(notPassing(report)).toEqual(['not_null_songplays_artist_id_when_matched:fail']);
     const [row] = resultOf(report, 'not_null_songplays_artist_id_when_matched').sample;
     expect(row).toMatchObject({ artist_id: null });
-    const [played] = (await db.knex('songplays').where({ session_id: 10, item_in_session: 1 }).select('songplay_id')) as {
+    const [played] = (await db
+      .knex('songplays')
+      .where({ session_id: 10, item_in_session: 1 })
+      .select('songplay_id')) as {
       songplay_id: string;
     }[];
     expect(row?.['songplay_id']).toBe(played?.songplay_id);
@@ -103,7 +128,10 @@ describe('each planted defect fails the right check with the right key', () => {
       await trx('songplays').where({ session_id: 20, item_in_session: 0 }).update({ level: 'gold' });
       await trx('users').where({ user_id: 26 }).update({ level: 'gold' });
     });
-    expect(notPassing(report)).toEqual(['accepted_values_songplays_level:fail', 'accepted_values_users_level:fail']);
+    expect(notPassing(report)).toEqual([
+      'accepted_values_songplays_level:fail',
+      'accepted_values_users_level:fail',
+    ]);
     expect(resultOf(report, 'accepted_values_songplays_level').sample).toEqual([
       expect.objectContaining({ level: 'gold' }),
     ]);
@@ -111,7 +139,9 @@ describe('each planted defect fails the right check with the right key', () => {
   });
 
   it('a time part out of range', async () => {
-    const report = await runWithDefect((trx) => trx('time').where({ start_time: '2018-11-01 22:23:14.796' }).update({ hour: 24 }));
+    const report = await runWithDefect((trx) =>
+      trx('time').where({ start_time: '2018-11-01 22:23:14.796' }).update({ hour: 24 }),
+    );
     expect(notPassing(report)).toEqual(['accepted_range_time_hour:fail']);
     expect(resultOf(report, 'accepted_range_time_hour').sample).toEqual([
       { start_time: '2018-11-01 22:23:14.796', hour: 24 },
@@ -124,13 +154,25 @@ describe('each planted defect fails the right check with the right key', () => {
     );
     expect(notPassing(report)).toEqual(['ledger_file_accounting:fail']);
     expect(resultOf(report, 'ledger_file_accounting').sample).toEqual([
-      expect.objectContaining({ object_key: eventsObjectKey, records_read: '6', records_staged: '4', records_rejected: '1' }),
+      expect.objectContaining({
+        object_key: eventsObjectKey,
+        records_read: '6',
+        records_staged: '4',
+        records_rejected: '1',
+      }),
     ]);
   });
 
   it('a staged NextSong event without its songplay after a successful run', async () => {
     const report = await runWithDefect((trx) =>
-      trx('staging_events').insert({ page: 'NextSong', session_id: 20, item_in_session: 7, user_id: '26', level: 'free', ts: 1541111000000 }),
+      trx('staging_events').insert({
+        page: 'NextSong',
+        session_id: 20,
+        item_in_session: 7,
+        user_id: '26',
+        level: 'free',
+        ts: 1541111000000,
+      }),
     );
     expect(notPassing(report)).toEqual(['ledger_nextsong_songplays:fail']);
     expect(resultOf(report, 'ledger_nextsong_songplays').sample).toEqual([
@@ -140,8 +182,21 @@ describe('each planted defect fails the right check with the right key', () => {
 
   it('no NextSong reconciliation while the newest run failed: its staging was never transformed', async () => {
     const report = await runWithDefect(async (trx) => {
-      await trx('staging_events').insert({ page: 'NextSong', session_id: 20, item_in_session: 7, user_id: '26', level: 'free', ts: 1 });
-      await trx('etl_runs').insert({ status: 'failed', target: 'postgres', source: 'fixtures', full_refresh: false, started_at: '2018-11-03 00:00:00' });
+      await trx('staging_events').insert({
+        page: 'NextSong',
+        session_id: 20,
+        item_in_session: 7,
+        user_id: '26',
+        level: 'free',
+        ts: 1,
+      });
+      await trx('etl_runs').insert({
+        status: 'failed',
+        target: 'postgres',
+        source: 'fixtures',
+        full_refresh: false,
+        started_at: '2018-11-03 00:00:00',
+      });
     });
     expect(notPassing(report)).toEqual([]);
   });
@@ -151,7 +206,11 @@ describe('each planted defect fails the right check with the right key', () => {
       await trx('songplays').delete();
       await trx('time').delete();
     });
-    expect(notPassing(report)).toEqual(['row_count_songplays:fail', 'row_count_time:fail', 'ledger_nextsong_songplays:fail']);
+    expect(notPassing(report)).toEqual([
+      'row_count_songplays:fail',
+      'row_count_time:fail',
+      'ledger_nextsong_songplays:fail',
+    ]);
     expect(resultOf(report, 'row_count_songplays').sample).toEqual([{ row_count: '0' }]);
   });
 
@@ -159,7 +218,9 @@ describe('each planted defect fails the right check with the right key', () => {
     const report = await runWithDefect((trx) => trx('songplays').update({ song_id: null, artist_id: null }));
     expect(notPassing(report)).toEqual(['match_rate_songplays_song_id:warn']);
     expect(report.status).toBe('warn');
-    expect(resultOf(report, 'match_rate_songplays_song_id').sample).toEqual([{ matched: '0', total: '3', match_rate: 0 }]);
+    expect(resultOf(report, 'match_rate_songplays_song_id').sample).toEqual([
+      { matched: '0', total: '3', match_rate: 0 },
+    ]);
     expect(checkExitCode(report)).toBe(0);
     expect(checkExitCode(report, { failOn: 'warn' })).toBe(1);
   });

@@ -21,7 +21,10 @@ const forbidden: [string, RegExp][] = [
   ['DISTINCT ON', /\bDISTINCT\s+ON\b/i],
   ['FILTER (WHERE', /\bFILTER\s*\(\s*WHERE\b/i],
   ['STRING_AGG / ARRAY_AGG / EVERY', /\b(STRING_AGG|ARRAY_AGG|EVERY)\s*\(/i],
-  ['NOW() and friends', /\b(NOW\s*\(|CURRENT_TIMESTAMP|LOCALTIMESTAMP|CLOCK_TIMESTAMP|TRANSACTION_TIMESTAMP)/i],
+  [
+    'NOW() and friends',
+    /\b(NOW\s*\(|CURRENT_TIMESTAMP|LOCALTIMESTAMP|CLOCK_TIMESTAMP|TRANSACTION_TIMESTAMP)/i,
+  ],
   ['json', /::\s*jsonb?\b|->>?|#>|@>/i],
   ['to_timestamp', /\bTO_TIMESTAMP\s*\(/i],
   ['sequences', /\b(NEXTVAL|SERIAL|BIGSERIAL)\b/i],
@@ -59,7 +62,10 @@ function everyTypeSuite(): Check[] {
 
 describe('the generated SQL stays in the portable subset', () => {
   it('the lint catches what it should', () => {
-    expect(violations('INSERT INTO t (a) VALUES (1) ON CONFLICT DO NOTHING RETURNING a')).toEqual(['ON CONFLICT', 'RETURNING']);
+    expect(violations('INSERT INTO t (a) VALUES (1) ON CONFLICT DO NOTHING RETURNING a')).toEqual([
+      'ON CONFLICT',
+      'RETURNING',
+    ]);
     expect(violations(`SELECT COUNT(*) FILTER (WHERE a IS DISTINCT FROM b), NOW() FROM t`)).toHaveLength(3);
   });
 
@@ -72,12 +78,20 @@ describe('the generated SQL stays in the portable subset', () => {
       ...suite.map((check) => sampleSql(check, 10)),
       formatDryRun(suite),
     ];
-    for (const sql of statements) expect({ sql, violations: violations(sql) }).toEqual({ sql, violations: [] });
+    for (const sql of statements)
+      expect({ sql, violations: violations(sql) }).toEqual({ sql, violations: [] });
   });
 
   it('scans each star table once for all its count-expression checks', () => {
     const plan = planCheckQueries(buildSuite());
-    expect(plan.scans.map((scan) => scan.table)).toEqual(['songplays', 'users', 'songs', 'artists', 'time', 'etl_files']);
+    expect(plan.scans.map((scan) => scan.table)).toEqual([
+      'songplays',
+      'users',
+      'songs',
+      'artists',
+      'time',
+      'etl_files',
+    ]);
     expect(plan.scans[0]?.checks.length).toBeGreaterThanOrEqual(9);
   });
 });

@@ -37,7 +37,14 @@ describe('checks from a config file', () => {
       defaults: false,
       checks: [
         { type: 'row_count', table: 'songplays', min: 10, severity: 'warn' },
-        { type: 'relationships', table: 'songplays', column: 'user_id', to: 'users', field: 'user_id', errorAbove: 5 },
+        {
+          type: 'relationships',
+          table: 'songplays',
+          column: 'user_id',
+          to: 'users',
+          field: 'user_id',
+          errorAbove: 5,
+        },
         {
           type: 'sql',
           name: 'odd_text',
@@ -45,7 +52,13 @@ describe('checks from a config file', () => {
           keyColumns: ['note'],
         },
         { type: 'sql', name: 'broken', sql: 'SELECT * FROM no_such_table' },
-        { type: 'not_null', table: 'songplays', columns: ['song_id'], where: 'no_such_column = 1', name: 'broken_where' },
+        {
+          type: 'not_null',
+          table: 'songplays',
+          columns: ['song_id'],
+          where: 'no_such_column = 1',
+          name: 'broken_where',
+        },
       ],
     });
     const report = await runChecks(db.knex, suite);
@@ -57,7 +70,9 @@ describe('checks from a config file', () => {
       broken: 'error',
       broken_where: 'error',
     });
-    expect(report.results.find((result) => result.name === 'odd_text')?.sample).toEqual([{ note: `a <b> & "c" ? it's` }]);
+    expect(report.results.find((result) => result.name === 'odd_text')?.sample).toEqual([
+      { note: `a <b> & "c" ? it's` },
+    ]);
     expect(report.results.find((result) => result.name === 'broken')?.error).toMatch(/no_such_table/);
     expect(report.status).toBe('error');
     expect(checkExitCode(report)).toBe(2);
@@ -65,11 +80,16 @@ describe('checks from a config file', () => {
 
   it('throws CONNECTION_FAILED when the database cannot be reached', async () => {
     const { default: knexFactory } = await import('knex');
-    const unreachable = knexFactory({ client: 'pg', connection: 'postgres://nobody@127.0.0.1:1/none', acquireConnectionTimeout: 2000,
+    const unreachable = knexFactory({
+      client: 'pg',
+      connection: 'postgres://nobody@127.0.0.1:1/none',
+      acquireConnectionTimeout: 2000,
       log: { error: () => {}, warn: () => {}, debug: () => {}, deprecate: () => {} },
     });
     try {
-      await expect(runChecks(unreachable, defaultSuite())).rejects.toMatchObject({ code: 'CONNECTION_FAILED' });
+      await expect(runChecks(unreachable, defaultSuite())).rejects.toMatchObject({
+        code: 'CONNECTION_FAILED',
+      });
       await expect(runChecks(unreachable, defaultSuite())).rejects.toBeInstanceOf(QualityError);
     } finally {
       await unreachable.destroy();
@@ -108,7 +128,13 @@ describe('reporters', () => {
     const xml = formatJunit(orphanReport);
     expect(XMLValidator.validate(xml)).toBe(true);
     const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(xml) as {
-      testsuites: { testsuite: { '@tests': string; '@failures': string; testcase: { '@name': string; failure?: { '#text': string } }[] } };
+      testsuites: {
+        testsuite: {
+          '@tests': string;
+          '@failures': string;
+          testcase: { '@name': string; failure?: { '#text': string } }[];
+        };
+      };
     };
     const suite = parsed.testsuites.testsuite;
     expect(suite.testcase).toHaveLength(defaultSuite().length);
@@ -124,7 +150,14 @@ describe('reporters', () => {
       db.knex,
       suiteFrom({
         defaults: false,
-        checks: [{ type: 'sql', name: 'markup', description: 'a < b & "c"', sql: `SELECT '<tag attr="1">&amp;</tag>' AS v` }],
+        checks: [
+          {
+            type: 'sql',
+            name: 'markup',
+            description: 'a < b & "c"',
+            sql: `SELECT '<tag attr="1">&amp;</tag>' AS v`,
+          },
+        ],
       }),
     );
     const [result] = report.results;
@@ -132,8 +165,16 @@ describe('reporters', () => {
     report.results.push({ ...result, name: `x<&>"'`, status: 'error', error: ']]> </error>' });
     const xml = formatJunit(report);
     expect(XMLValidator.validate(xml)).toBe(true);
-    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', processEntities: true }).parse(xml) as {
-      testsuites: { testsuite: { testcase: { '@name': string; failure?: { '#text': string }; error?: { '#text': string } }[] } };
+    const parsed = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '@',
+      processEntities: true,
+    }).parse(xml) as {
+      testsuites: {
+        testsuite: {
+          testcase: { '@name': string; failure?: { '#text': string }; error?: { '#text': string } }[];
+        };
+      };
     };
     const [markup, weird] = parsed.testsuites.testsuite.testcase;
     expect(markup?.failure?.['#text']).toContain('v=<tag attr="1">&amp;</tag>');
@@ -144,14 +185,21 @@ describe('reporters', () => {
 
   it('table: one line per check naming the failing key; colour only when asked', () => {
     const plain = formatTable(orphanReport);
-    expect(plain).toMatch(/FAIL\s+orphans_songplays_user_id\s+1\s+1 failing row: \(user_id=26, referencing_rows=1\)/);
-    expect(plain.split('\n').filter((line) => /^(PASS|WARN|FAIL|ERROR)\s+\S+\s+(\d+|-)(\s|$)/.test(line))).toHaveLength(defaultSuite().length);
+    expect(plain).toMatch(
+      /FAIL\s+orphans_songplays_user_id\s+1\s+1 failing row: \(user_id=26, referencing_rows=1\)/,
+    );
+    expect(
+      plain.split('\n').filter((line) => /^(PASS|WARN|FAIL|ERROR)\s+\S+\s+(\d+|-)(\s|$)/.test(line)),
+    ).toHaveLength(defaultSuite().length);
     expect(plain).not.toContain('\u001b[');
     expect(formatTable(orphanReport, { color: true })).toContain('\u001b[31mFAIL');
   });
 
   it('JSON: the whole report, parseable', () => {
-    const parsed = JSON.parse(formatJson(orphanReport)) as { status: string; results: { name: string; sample: unknown[] }[] };
+    const parsed = JSON.parse(formatJson(orphanReport)) as {
+      status: string;
+      results: { name: string; sample: unknown[] }[];
+    };
     expect(parsed.status).toBe('fail');
     expect(parsed.results.find((result) => result.name === 'orphans_songplays_user_id')?.sample).toEqual([
       { user_id: 26, referencing_rows: '1' },

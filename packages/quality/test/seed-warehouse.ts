@@ -34,12 +34,36 @@ const event = (overrides: Record<string, unknown>) => ({
 export async function seedWarehouse(knex: Knex): Promise<void> {
   await migrateTo(knex, { dialect: 'postgres' });
   await knex('artists').insert([
-    { artist_id: 'AR5KOSW1187FB35FF4', name: 'Elena', location: 'Dubai UAE', latitude: 49.8, longitude: 15.5 },
-    { artist_id: 'ARD7TVE1187B99BFB1', name: 'Casual', location: 'California - LA', latitude: null, longitude: null },
+    {
+      artist_id: 'AR5KOSW1187FB35FF4',
+      name: 'Elena',
+      location: 'Dubai UAE',
+      latitude: 49.8,
+      longitude: 15.5,
+    },
+    {
+      artist_id: 'ARD7TVE1187B99BFB1',
+      name: 'Casual',
+      location: 'California - LA',
+      latitude: null,
+      longitude: null,
+    },
   ]);
   await knex('songs').insert([
-    { song_id: 'SOZCTXZ12AB0182364', title: 'Setanta matins', artist_id: 'AR5KOSW1187FB35FF4', year: 0, duration: 269.58322 },
-    { song_id: 'SOMZWCG12A8C13C480', title: "I Didn't Mean To", artist_id: 'ARD7TVE1187B99BFB1', year: 0, duration: 218.93179 },
+    {
+      song_id: 'SOZCTXZ12AB0182364',
+      title: 'Setanta matins',
+      artist_id: 'AR5KOSW1187FB35FF4',
+      year: 0,
+      duration: 269.58322,
+    },
+    {
+      song_id: 'SOMZWCG12A8C13C480',
+      title: "I Didn't Mean To",
+      artist_id: 'ARD7TVE1187B99BFB1',
+      year: 0,
+      duration: 218.93179,
+    },
   ]);
   await knex('users').insert([
     { user_id: 15, first_name: 'Lily', last_name: 'Koch', gender: 'F', level: 'paid' },
@@ -52,9 +76,36 @@ export async function seedWarehouse(knex: Knex): Promise<void> {
   ]);
   const play = { location: 'Chicago-Naperville-Elgin, IL-IN-WI', user_agent: '"Mozilla/5.0"' };
   await knex('songplays').insert([
-    { ...play, start_time: '2018-11-01 21:01:46.796', user_id: 15, level: 'paid', song_id: 'SOZCTXZ12AB0182364', artist_id: 'AR5KOSW1187FB35FF4', session_id: 10, item_in_session: 1 },
-    { ...play, start_time: '2018-11-01 21:05:52.796', user_id: 15, level: 'paid', song_id: null, artist_id: null, session_id: 10, item_in_session: 2 },
-    { ...play, start_time: '2018-11-01 22:23:14.796', user_id: 26, level: 'free', song_id: null, artist_id: null, session_id: 20, item_in_session: 0 },
+    {
+      ...play,
+      start_time: '2018-11-01 21:01:46.796',
+      user_id: 15,
+      level: 'paid',
+      song_id: 'SOZCTXZ12AB0182364',
+      artist_id: 'AR5KOSW1187FB35FF4',
+      session_id: 10,
+      item_in_session: 1,
+    },
+    {
+      ...play,
+      start_time: '2018-11-01 21:05:52.796',
+      user_id: 15,
+      level: 'paid',
+      song_id: null,
+      artist_id: null,
+      session_id: 10,
+      item_in_session: 2,
+    },
+    {
+      ...play,
+      start_time: '2018-11-01 22:23:14.796',
+      user_id: 26,
+      level: 'free',
+      song_id: null,
+      artist_id: null,
+      session_id: 20,
+      item_in_session: 0,
+    },
   ]);
 
   await knex('etl_runs').insert({
@@ -70,11 +121,40 @@ export async function seedWarehouse(knex: Knex): Promise<void> {
     nextsong_staged: 3,
     songplays_added: 3,
   });
-  const [{ run_id: runId } = { run_id: 0 }] = (await knex('etl_runs').max({ run_id: 'run_id' })) as { run_id: number }[];
+  const [{ run_id: runId } = { run_id: 0 }] = (await knex('etl_runs').max({ run_id: 'run_id' })) as {
+    run_id: number;
+  }[];
   await knex('etl_files').insert([
-    { run_id: runId, dataset: 'events', object_key: eventsObjectKey, etag: 'e1', size_bytes: 4000, records_read: 6, records_staged: 5, records_rejected: 1 },
-    { run_id: runId, dataset: 'songs', object_key: 'song_data/A/A/A/TRAAAAK128F9318786.json', etag: 's1', size_bytes: 250, records_read: 1, records_staged: 1, records_rejected: 0 },
-    { run_id: runId, dataset: 'songs', object_key: 'song_data/A/A/B/TRAABJL12903CDCF1A.json', etag: 's2', size_bytes: 250, records_read: 1, records_staged: 1, records_rejected: 0 },
+    {
+      run_id: runId,
+      dataset: 'events',
+      object_key: eventsObjectKey,
+      etag: 'e1',
+      size_bytes: 4000,
+      records_read: 6,
+      records_staged: 5,
+      records_rejected: 1,
+    },
+    {
+      run_id: runId,
+      dataset: 'songs',
+      object_key: 'song_data/A/A/A/TRAAAAK128F9318786.json',
+      etag: 's1',
+      size_bytes: 250,
+      records_read: 1,
+      records_staged: 1,
+      records_rejected: 0,
+    },
+    {
+      run_id: runId,
+      dataset: 'songs',
+      object_key: 'song_data/A/A/B/TRAABJL12903CDCF1A.json',
+      etag: 's2',
+      size_bytes: 250,
+      records_read: 1,
+      records_staged: 1,
+      records_rejected: 0,
+    },
   ]);
   await knex('etl_rejects').insert({
     run_id: runId,
@@ -87,13 +167,70 @@ export async function seedWarehouse(knex: Knex): Promise<void> {
   });
   await knex('staging_events').insert([
     event({ page: 'Home', item_in_session: 0, ts: 1541105830000 }),
-    event({ page: 'NextSong', item_in_session: 1, ts: 1541106106796, artist: 'Elena', song: 'Setanta matins', length: 269.58322 }),
-    event({ page: 'NextSong', item_in_session: 2, ts: 1541106352796, artist: 'Nobody', song: 'Unknown', length: 100 }),
-    event({ page: 'NextSong', session_id: 20, item_in_session: 0, ts: 1541110994796, user_id: '26', first_name: 'Ryan', last_name: 'Smith', gender: 'M', level: 'free', artist: 'X', song: 'Y', length: 1 }),
-    event({ page: 'Home', session_id: 30, auth: 'Logged Out', user_id: '', first_name: null, last_name: null, gender: null }),
+    event({
+      page: 'NextSong',
+      item_in_session: 1,
+      ts: 1541106106796,
+      artist: 'Elena',
+      song: 'Setanta matins',
+      length: 269.58322,
+    }),
+    event({
+      page: 'NextSong',
+      item_in_session: 2,
+      ts: 1541106352796,
+      artist: 'Nobody',
+      song: 'Unknown',
+      length: 100,
+    }),
+    event({
+      page: 'NextSong',
+      session_id: 20,
+      item_in_session: 0,
+      ts: 1541110994796,
+      user_id: '26',
+      first_name: 'Ryan',
+      last_name: 'Smith',
+      gender: 'M',
+      level: 'free',
+      artist: 'X',
+      song: 'Y',
+      length: 1,
+    }),
+    event({
+      page: 'Home',
+      session_id: 30,
+      auth: 'Logged Out',
+      user_id: '',
+      first_name: null,
+      last_name: null,
+      gender: null,
+    }),
   ]);
   await knex('staging_songs').insert([
-    { num_songs: 1, artist_id: 'AR5KOSW1187FB35FF4', artist_latitude: 49.8, artist_longitude: 15.5, artist_location: 'Dubai UAE', artist_name: 'Elena', song_id: 'SOZCTXZ12AB0182364', title: 'Setanta matins', duration: 269.58322, year: 0 },
-    { num_songs: 1, artist_id: 'ARD7TVE1187B99BFB1', artist_latitude: null, artist_longitude: null, artist_location: 'California - LA', artist_name: 'Casual', song_id: 'SOMZWCG12A8C13C480', title: "I Didn't Mean To", duration: 218.93179, year: 0 },
+    {
+      num_songs: 1,
+      artist_id: 'AR5KOSW1187FB35FF4',
+      artist_latitude: 49.8,
+      artist_longitude: 15.5,
+      artist_location: 'Dubai UAE',
+      artist_name: 'Elena',
+      song_id: 'SOZCTXZ12AB0182364',
+      title: 'Setanta matins',
+      duration: 269.58322,
+      year: 0,
+    },
+    {
+      num_songs: 1,
+      artist_id: 'ARD7TVE1187B99BFB1',
+      artist_latitude: null,
+      artist_longitude: null,
+      artist_location: 'California - LA',
+      artist_name: 'Casual',
+      song_id: 'SOMZWCG12A8C13C480',
+      title: "I Didn't Mean To",
+      duration: 218.93179,
+      year: 0,
+    },
   ]);
 }

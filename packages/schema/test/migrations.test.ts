@@ -35,8 +35,15 @@ async function describeCatalog(): Promise<string[]> {
   return [...rows, ...keys].map((row) => JSON.stringify(row));
 }
 
-const pgType = { varchar: 'character varying', smallint: 'smallint', integer: 'integer', bigint: 'bigint',
-  double: 'double precision', boolean: 'boolean', timestamp: 'timestamp without time zone' } as const;
+const pgType = {
+  varchar: 'character varying',
+  smallint: 'smallint',
+  integer: 'integer',
+  bigint: 'bigint',
+  double: 'double precision',
+  boolean: 'boolean',
+  timestamp: 'timestamp without time zone',
+} as const;
 
 describe('migrations on PostgreSQL', () => {
   it('reports everything pending on an empty database', async () => {
@@ -51,14 +58,24 @@ describe('migrations on PostgreSQL', () => {
     const status = await migrationStatus(db.knex, { dialect: 'postgres' });
     expect(status).toMatchObject({ pending: 0, changed: 0, applied: migrations.length });
 
-    const { rows } = await db.knex.raw<{ rows: { table_name: string; column_name: string; data_type: string;
-      character_maximum_length: number | null; is_nullable: string }[] }>(
+    const { rows } = await db.knex.raw<{
+      rows: {
+        table_name: string;
+        column_name: string;
+        data_type: string;
+        character_maximum_length: number | null;
+        is_nullable: string;
+      }[];
+    }>(
       `SELECT table_name, column_name, data_type, character_maximum_length, is_nullable
          FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position`,
     );
     for (const table of catalog) {
       const actual = rows.filter((row) => row.table_name === table.name);
-      expect(actual.map((row) => row.column_name), table.name).toEqual(table.columns.map((column) => column.name));
+      expect(
+        actual.map((row) => row.column_name),
+        table.name,
+      ).toEqual(table.columns.map((column) => column.name));
       for (const column of table.columns) {
         const row = actual.find((candidate) => candidate.column_name === column.name)!;
         expect(row.data_type, `${table.name}.${column.name}`).toBe(pgType[column.type.kind]);
@@ -80,7 +97,12 @@ describe('migrations on PostgreSQL', () => {
   it('moves to a named migration in either direction', async () => {
     const second = migrations[1]!.name;
     const down = await rollbackTo(db.knex, { dialect: 'postgres', to: second });
-    expect(down.ran).toEqual(migrations.slice(2).map((migration) => migration.name).reverse());
+    expect(down.ran).toEqual(
+      migrations
+        .slice(2)
+        .map((migration) => migration.name)
+        .reverse(),
+    );
     let status = await migrationStatus(db.knex, { dialect: 'postgres' });
     expect(status.pending).toBe(migrations.length - 2);
     await migrateTo(db.knex, { dialect: 'postgres', to: migrations[2]!.name });

@@ -39,12 +39,18 @@ async function loadSuite(context: CliContext, checksFile: string | undefined): P
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new CliError(`cannot read the checks file ${checksFile}: ${(error as Error).message}`, ExitCode.cannotRun, 'CHECKS_FILE', { cause: error });
+    throw new CliError(
+      `cannot read the checks file ${checksFile}: ${(error as Error).message}`,
+      ExitCode.cannotRun,
+      'CHECKS_FILE',
+      { cause: error },
+    );
   }
   try {
     return buildSuite(parseCheckConfig(text, checksFile));
   } catch (error) {
-    if (error instanceof QualityError) throw new CliError(error.message, ExitCode.cannotRun, error.code, { cause: error });
+    if (error instanceof QualityError)
+      throw new CliError(error.message, ExitCode.cannotRun, error.code, { cause: error });
     throw error;
   }
 }
@@ -67,14 +73,20 @@ function render(report: CheckReport, format: CheckOptions['format'], color: bool
  * Runs the checks on an open warehouse and reports them as the options ask; returns the exit code
  * (0 passed, 1 an error-severity check failed, 2 a check could not run). `sparkify demo` reuses it.
  */
-export async function runCheck(context: CliContext, warehouse: Warehouse, options: CheckOptions): Promise<number> {
+export async function runCheck(
+  context: CliContext,
+  warehouse: Warehouse,
+  options: CheckOptions,
+): Promise<number> {
   const suite = await loadSuite(context, options.checks);
   let report: CheckReport;
   try {
     report = await runChecks(warehouse.knex, suite, { sampleSize: parseSampleSize(options.sampleSize) });
   } catch (error) {
     if (error instanceof QualityError) {
-      throw new CliError(`${error.message} (${warehouse.label})`, ExitCode.cannotRun, error.code, { cause: error });
+      throw new CliError(`${error.message} (${warehouse.label})`, ExitCode.cannotRun, error.code, {
+        cause: error,
+      });
     }
     throw error;
   }
@@ -98,7 +110,9 @@ export async function runCheck(context: CliContext, warehouse: Warehouse, option
       const checkRunId = await storeCheckRun(warehouse.knex, report);
       context.stderr.write(`results stored as check run ${checkRunId} (tables check_runs, check_results)\n`);
     } catch (error) {
-      context.stderr.write(`could not store the results: ${(error as Error).message} (is the schema migrated? sparkify migrate)\n`);
+      context.stderr.write(
+        `could not store the results: ${(error as Error).message} (is the schema migrated? sparkify migrate)\n`,
+      );
       exitCode = ExitCode.cannotRun;
     }
   }
@@ -109,12 +123,26 @@ export async function runCheck(context: CliContext, warehouse: Warehouse, option
 export function registerCheckCommand(program: Command, context: CliContext): void {
   program
     .command('check')
-    .description('run data-quality checks (row counts, null and unique keys, orphans, accepted values, ledger reconciliation, match rate)')
-    .addOption(new Option('--format <format>', 'report format').choices(['table', 'json', 'junit']).default('table'))
+    .description(
+      'run data-quality checks (row counts, null and unique keys, orphans, accepted values, ledger reconciliation, match rate)',
+    )
+    .addOption(
+      new Option('--format <format>', 'report format').choices(['table', 'json', 'junit']).default('table'),
+    )
     .option('-o, --output <file>', 'write the report to a file (the table still goes to stdout)')
-    .option('--checks <file>', 'a checks file (JSON): {"defaults": true, "exclude": [names], "checks": [{type, table, ...}]}')
-    .option('--dry-run', 'print the SQL the checks would run (the same on PostgreSQL and Redshift) without connecting')
-    .addOption(new Option('--fail-on <level>', 'exit 1 on failed checks only (error) or on warnings too (warn)').choices(['error', 'warn']).default('error'))
+    .option(
+      '--checks <file>',
+      'a checks file (JSON): {"defaults": true, "exclude": [names], "checks": [{type, table, ...}]}',
+    )
+    .option(
+      '--dry-run',
+      'print the SQL the checks would run (the same on PostgreSQL and Redshift) without connecting',
+    )
+    .addOption(
+      new Option('--fail-on <level>', 'exit 1 on failed checks only (error) or on warnings too (warn)')
+        .choices(['error', 'warn'])
+        .default('error'),
+    )
     .option('--no-store', 'do not record the results in check_runs / check_results')
     .option('--sample-size <n>', 'failing rows kept per check', '10')
     .addHelpText(

@@ -44,7 +44,10 @@ Examples:
           let node = config;
           for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
           node[parts.at(-1)!] = row.value;
-          sources[row.key] = row.source === 'env' || row.source === 'flag' ? `${row.source} ${row.from}` : (row.from ?? row.source);
+          sources[row.key] =
+            row.source === 'env' || row.source === 'flag'
+              ? `${row.source} ${row.from}`
+              : (row.from ?? row.source);
         }
         context.stdout.write(`${JSON.stringify({ config, sources }, null, 2)}\n`);
         return;
@@ -52,8 +55,15 @@ Examples:
       const width = Math.max(...rows.map((row) => row.key.length));
       const valueWidth = Math.min(60, Math.max(...rows.map((row) => String(row.value ?? '-').length)));
       for (const row of rows) {
-        const from = row.source === 'unset' ? '' : row.source === 'env' || row.source === 'flag' ? `${row.source} ${row.from}` : row.from;
-        context.stdout.write(`${row.key.padEnd(width)}  ${String(row.value ?? '-').padEnd(valueWidth)}  ${from}\n`);
+        const from =
+          row.source === 'unset'
+            ? ''
+            : row.source === 'env' || row.source === 'flag'
+              ? `${row.source} ${row.from}`
+              : row.from;
+        context.stdout.write(
+          `${row.key.padEnd(width)}  ${String(row.value ?? '-').padEnd(valueWidth)}  ${from}\n`,
+        );
       }
     });
 }

@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { embeddedStatus, ensureEmbeddedServer, resetEmbeddedServer, stopEmbeddedServer } from '../embedded/embedded-server.js';
+import {
+  embeddedStatus,
+  ensureEmbeddedServer,
+  resetEmbeddedServer,
+  stopEmbeddedServer,
+} from '../embedded/embedded-server.js';
 import { CliError, ExitCode } from '../errors.js';
 import { runWithConfig } from '../run-command.js';
 
@@ -36,18 +41,24 @@ Examples:
   db.command('status')
     .description('running or stopped, port, PostgreSQL version, data folder and its size')
     .option('--json', 'print as JSON: {state, port, pid, version, dataDir, sizeBytes}')
-    .addHelpText('after', '\nExamples:\n  $ sparkify db status\n  $ SPARKIFY_HOME=/tmp/other sparkify db status --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ sparkify db status\n  $ SPARKIFY_HOME=/tmp/other sparkify db status --json',
+    )
     .action(async (_options: DbOptions, command: Command) => {
       const options = command.optsWithGlobals<DbOptions>();
       await runWithConfig(context, options, async ({ config, out }) => {
         const status = embeddedStatus(config.home);
         if (options.json) return out(JSON.stringify(status, null, 2));
         out(`embedded PostgreSQL: ${status.state}`);
-        if (status.port !== undefined) out(`  port:     ${status.port}${status.pid ? ` (pid ${status.pid})` : ''}`);
+        if (status.port !== undefined)
+          out(`  port:     ${status.port}${status.pid ? ` (pid ${status.pid})` : ''}`);
         if (status.version) out(`  version:  PostgreSQL ${status.version}`);
         out(`  data:     ${status.dataDir} (${formatSize(status.sizeBytes)})`);
         if (config.databaseUrl || config.target === 'redshift') {
-          out(`note: commands use ${config.target === 'redshift' ? 'the Redshift target' : 'DATABASE_URL'}, not this server`);
+          out(
+            `note: commands use ${config.target === 'redshift' ? 'the Redshift target' : 'DATABASE_URL'}, not this server`,
+          );
         }
       });
     });
@@ -60,9 +71,17 @@ Examples:
       const options = command.optsWithGlobals<DbOptions>();
       await runWithConfig(context, options, async ({ config, out, err }) => {
         const server = await ensureEmbeddedServer(config.home, err);
-        const summary = { started: server.started, port: server.port, pid: server.pid, version: server.version, dataDir: server.dataDir };
+        const summary = {
+          started: server.started,
+          port: server.port,
+          pid: server.pid,
+          version: server.version,
+          dataDir: server.dataDir,
+        };
         if (options.json) return out(JSON.stringify(summary, null, 2));
-        out(`embedded PostgreSQL ${server.version} ${server.started ? 'started' : 'already running'} on 127.0.0.1:${server.port} (pid ${server.pid})`);
+        out(
+          `embedded PostgreSQL ${server.version} ${server.started ? 'started' : 'already running'} on 127.0.0.1:${server.port} (pid ${server.pid})`,
+        );
       });
     });
 
@@ -72,12 +91,18 @@ Examples:
     .action(async (_options: DbOptions, command: Command) => {
       const options = command.optsWithGlobals<DbOptions>();
       await runWithConfig(context, options, async ({ config, out }) => {
-        out((await stopEmbeddedServer(config.home)) ? 'embedded PostgreSQL stopped' : 'embedded PostgreSQL was not running');
+        out(
+          (await stopEmbeddedServer(config.home))
+            ? 'embedded PostgreSQL stopped'
+            : 'embedded PostgreSQL was not running',
+        );
       });
     });
 
   db.command('url')
-    .description('print a connection URL for psql; starts the server if needed (this prints its password, by design)')
+    .description(
+      'print a connection URL for psql; starts the server if needed (this prints its password, by design)',
+    )
     .addHelpText('after', '\nExample:\n  $ psql "$(sparkify db url)" -c "select count(*) from songplays"')
     .action(async (_options: DbOptions, command: Command) => {
       const options = command.optsWithGlobals<DbOptions>();

@@ -44,7 +44,10 @@ export function registerGenerateCommand(program: Command, context: CliContext): 
     .option('--days <n>', 'consecutive days, one log file each', '30')
     .option('--seed <seed>', 'same seed, same bytes', '42')
     .option('--start-date <yyyy-mm-dd>', 'first log day (UTC)', '2018-11-01')
-    .option('--match-rate <share>', 'share of plays whose title + artist + duration match a song (default 0.05)')
+    .option(
+      '--match-rate <share>',
+      'share of plays whose title + artist + duration match a song (default 0.05)',
+    )
     .option('--users <n>', 'distinct users (default grows with events, at least 100)')
     .option('--pretty-share <share>', 'share of song files pretty-printed over 12 lines (default 0.3)')
     .option('--gzip', 'write log files gzip-compressed as .json.gz')
@@ -78,16 +81,28 @@ Examples:
       const startedAt = performance.now();
       let summary: GenerateSummary;
       try {
-        summary = await generateDataset(generateOptions, sink, showProgress ? progressLine(context, startedAt) : undefined);
+        summary = await generateDataset(
+          generateOptions,
+          sink,
+          showProgress ? progressLine(context, startedAt) : undefined,
+        );
       } catch (error) {
-        if (error instanceof GeneratorOptionsError) throw new CliError(error.message, ExitCode.cannotRun, error.code, { cause: error });
-        if (error instanceof SinkWriteError) throw new CliError(`${error.message} (${sink.location})`, ExitCode.cannotRun, error.code, { cause: error });
+        if (error instanceof GeneratorOptionsError)
+          throw new CliError(error.message, ExitCode.cannotRun, error.code, { cause: error });
+        if (error instanceof SinkWriteError)
+          throw new CliError(`${error.message} (${sink.location})`, ExitCode.cannotRun, error.code, {
+            cause: error,
+          });
         throw error;
       } finally {
         if (showProgress) context.stderr.write('\r\x1b[2K');
       }
       const seconds = (performance.now() - startedAt) / 1000;
-      context.stdout.write(options.json ? `${JSON.stringify({ ...summary, seconds: round(seconds, 3) }, null, 2)}\n` : formatSummary(summary, seconds));
+      context.stdout.write(
+        options.json
+          ? `${JSON.stringify({ ...summary, seconds: round(seconds, 3) }, null, 2)}\n`
+          : formatSummary(summary, seconds),
+      );
     });
 }
 
@@ -101,7 +116,9 @@ function parseGenerateOptions(options: GenerateCommandOptions): GenerateOptions 
     startDate: options.startDate,
     ...(options.matchRate === undefined ? {} : { matchRate: share('--match-rate', options.matchRate) }),
     ...(options.users === undefined ? {} : { users: whole('--users', options.users) }),
-    ...(options.prettyShare === undefined ? {} : { prettyShare: share('--pretty-share', options.prettyShare) }),
+    ...(options.prettyShare === undefined
+      ? {}
+      : { prettyShare: share('--pretty-share', options.prettyShare) }),
     ...(options.defectRate === undefined ? {} : { defectRate: share('--defect-rate', options.defectRate) }),
     gzip: options.gzip === true,
   };
@@ -110,14 +127,17 @@ function parseGenerateOptions(options: GenerateCommandOptions): GenerateOptions 
 function openSink(options: GenerateCommandOptions, context: CliContext): DatasetSink {
   const url = /^s3:\/\/([^/]*)\/?(.*)$/.exec(options.out);
   if (url === null) {
-    if (/^[a-z0-9]+:\/\//i.test(options.out)) throw new CliError(`--out: expected a folder or s3://bucket/prefix, got "${options.out}"`);
+    if (/^[a-z0-9]+:\/\//i.test(options.out))
+      throw new CliError(`--out: expected a folder or s3://bucket/prefix, got "${options.out}"`);
     if (options.endpoint !== undefined) throw new CliError('--endpoint applies to an s3:// --out only');
     return folderSink(resolve(context.cwd, options.out));
   }
   const [, bucket = '', prefix = ''] = url;
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new CliError(`--out: "${bucket}" is not a valid S3 bucket name`);
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
+    throw new CliError(`--out: "${bucket}" is not a valid S3 bucket name`);
   const endpoint = options.endpoint ?? context.env.AWS_ENDPOINT_URL_S3 ?? context.env.AWS_ENDPOINT_URL;
-  if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint)) throw new CliError(`--endpoint: expected an http(s) URL, got "${endpoint}"`);
+  if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint))
+    throw new CliError(`--endpoint: expected an http(s) URL, got "${endpoint}"`);
   const client = createS3Client({
     region: context.env.AWS_REGION ?? context.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     ...(endpoint === undefined ? {} : { endpoint }),
@@ -139,7 +159,9 @@ function progressLine(context: CliContext, startedAt: number): (progress: Genera
     last = now;
     const what = progress.phase === 'songs' ? 'song files' : 'events';
     const rate = progress.done / Math.max(0.001, (now - phaseStartedAt) / 1000);
-    context.stderr.write(`\r\x1b[2Kgenerating ${what} ${number(progress.done)}/${number(progress.total)} (${number(Math.round(rate))}/s)`);
+    context.stderr.write(
+      `\r\x1b[2Kgenerating ${what} ${number(progress.done)}/${number(progress.total)} (${number(Math.round(rate))}/s)`,
+    );
   };
 }
 
@@ -153,24 +175,33 @@ function formatSummary(summary: GenerateSummary, seconds: number): string {
     `  users     ${number(summary.users)} (${number(paid)} paid at their latest event)`,
   ];
   if (summary.defectCount > 0) {
-    const kinds = Object.entries(summary.defectsByKind).map(([kind, count]) => `${kind} ${count}`).join(', ');
-    lines.push(`  defects   ${number(summary.defectCount)} bad lines planted (${kinds}); first at ${summary.defects[0]?.key} line ${summary.defects[0]?.line}`);
+    const kinds = Object.entries(summary.defectsByKind)
+      .map(([kind, count]) => `${kind} ${count}`)
+      .join(', ');
+    lines.push(
+      `  defects   ${number(summary.defectCount)} bad lines planted (${kinds}); first at ${summary.defects[0]?.key} line ${summary.defects[0]?.line}`,
+    );
   }
-  lines.push(`  seed ${String(summary.options.seed)}: the same command writes the same bytes; --json prints the full ground truth.`);
+  lines.push(
+    `  seed ${String(summary.options.seed)}: the same command writes the same bytes; --json prints the full ground truth.`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
 function whole(flag: string, value: string, min = 0): number {
   const parsed = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed) || parsed < min) {
-    throw new CliError(`${flag}: expected a whole number${min > 0 ? ` of at least ${min}` : ''}, got "${value}"`);
+    throw new CliError(
+      `${flag}: expected a whole number${min > 0 ? ` of at least ${min}` : ''}, got "${value}"`,
+    );
   }
   return parsed;
 }
 
 function share(flag: string, value: string): number {
   const parsed = Number(value);
-  if (value.trim() === '' || !(parsed >= 0 && parsed <= 1)) throw new CliError(`${flag}: expected a share from 0 to 1, got "${value}"`);
+  if (value.trim() === '' || !(parsed >= 0 && parsed <= 1))
+    throw new CliError(`${flag}: expected a share from 0 to 1, got "${value}"`);
   return parsed;
 }
 

@@ -27,7 +27,9 @@ interface MigrateOptions extends GlobalOptions {
 /** The SQL text a dry run prints: each migration's statements under a comment naming it. */
 export function formatPlannedSql(statements: readonly PlannedStatement[], dialect: Dialect): string {
   if (statements.length === 0) return `-- nothing to run (${dialect})\n`;
-  const lines = [`-- sparkify migrations, ${dialect} dialect, ${statements[0]!.direction}; nothing was sent anywhere`];
+  const lines = [
+    `-- sparkify migrations, ${dialect} dialect, ${statements[0]!.direction}; nothing was sent anywhere`,
+  ];
   let current = '';
   for (const statement of statements) {
     if (statement.migration !== current) {
@@ -39,17 +41,26 @@ export function formatPlannedSql(statements: readonly PlannedStatement[], dialec
   return `${lines.join('\n')}\n`;
 }
 
-function printResult(context: CliContext, result: MigrateResult, label: string, json: boolean | undefined): void {
+function printResult(
+  context: CliContext,
+  result: MigrateResult,
+  label: string,
+  json: boolean | undefined,
+): void {
   if (json) {
     context.stdout.write(`${JSON.stringify({ ...result, warehouse: label }, null, 2)}\n`);
     return;
   }
   if (result.ran.length === 0) {
-    context.stdout.write(`${label}: already ${result.direction === 'up' ? 'up to date' : 'at that point'}; nothing to run\n`);
+    context.stdout.write(
+      `${label}: already ${result.direction === 'up' ? 'up to date' : 'at that point'}; nothing to run\n`,
+    );
     return;
   }
   const verb = result.direction === 'up' ? 'applied' : 'rolled back';
-  context.stdout.write(`${label}: ${verb} ${result.ran.length} migration${result.ran.length === 1 ? '' : 's'}\n`);
+  context.stdout.write(
+    `${label}: ${verb} ${result.ran.length} migration${result.ran.length === 1 ? '' : 's'}\n`,
+  );
   for (const name of result.ran) context.stdout.write(`  ${result.direction === 'up' ? '↑' : '↓'} ${name}\n`);
 }
 
@@ -69,7 +80,8 @@ function printStatus(context: CliContext, status: MigrationStatus, label: string
     );
   }
   const unknown = status.migrations.filter((row) => row.state === 'unknown').map((row) => row.name);
-  if (unknown.length > 0) context.stdout.write(`UNKNOWN (applied, not in this code): ${unknown.join(', ')}\n`);
+  if (unknown.length > 0)
+    context.stdout.write(`UNKNOWN (applied, not in this code): ${unknown.join(', ')}\n`);
 }
 
 /** The name to keep when rolling back `steps` migrations from a fully migrated database (dry runs only). */
@@ -80,15 +92,24 @@ function keepAfterSteps(steps: number): string | undefined {
 
 function parseSteps(value: string | undefined): number {
   const steps = value === undefined ? 1 : Number(value);
-  if (!Number.isInteger(steps) || steps < 1) throw new CliError(`--steps: expected a whole number of at least 1, got "${value}"`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new CliError(`--steps: expected a whole number of at least 1, got "${value}"`);
   return steps;
 }
 
-async function dryRun(context: CliContext, options: MigrateOptions, direction: 'up' | 'down', to: string | undefined): Promise<void> {
+async function dryRun(
+  context: CliContext,
+  options: MigrateOptions,
+  direction: 'up' | 'down',
+  to: string | undefined,
+): Promise<void> {
   // Never connects: the target's DDL can be reviewed with no cluster at all.
   await runWithConfig(context, options, async ({ config }) => {
     const statements = planMigrationSql({ dialect: config.target, direction, to });
-    if (options.json) context.stdout.write(`${JSON.stringify({ dryRun: true, dialect: config.target, direction, statements }, null, 2)}\n`);
+    if (options.json)
+      context.stdout.write(
+        `${JSON.stringify({ dryRun: true, dialect: config.target, direction, statements }, null, 2)}\n`,
+      );
     else context.stdout.write(formatPlannedSql(statements, config.target));
   });
 }
@@ -118,7 +139,10 @@ Examples:
     .option('--to <name>', 'move to exactly this migration: apply up to it, or roll back the ones after it')
     .option('--dry-run', `${DRY_RUN_HELP} (as if from an empty database)`)
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExamples:\n  $ sparkify migrate latest\n  $ sparkify migrate --to 0001_staging --dry-run')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ sparkify migrate latest\n  $ sparkify migrate --to 0001_staging --dry-run',
+    )
     .action(async (_options: MigrateOptions, command: Command) => {
       const options = command.optsWithGlobals<MigrateOptions>();
       if (options.dryRun) return dryRun(context, options, 'up', options.to);
@@ -130,16 +154,22 @@ Examples:
 
   migrate
     .command('status')
-    .description('list migrations as applied, pending, changed (file edited after it ran) or unknown; exit 1 when any changed')
+    .description(
+      'list migrations as applied, pending, changed (file edited after it ran) or unknown; exit 1 when any changed',
+    )
     .option('--json', 'print the status as JSON: {dialect, applied, pending, changed, migrations: [...]}')
-    .addHelpText('after', '\nExamples:\n  $ sparkify migrate status\n  $ pnpm migrate status --json | jq .pending')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ sparkify migrate status\n  $ pnpm migrate status --json | jq .pending',
+    )
     .action(async (_options: MigrateOptions, command: Command) => {
       const options = command.optsWithGlobals<MigrateOptions>();
       await runWithWarehouse(context, options, async ({ warehouse }) => {
         const status = await migrationStatus(warehouse.knex, { dialect: warehouse.dialect });
         if (options.json) context.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
         else printStatus(context, status, warehouse.label);
-        if (status.changed > 0 || status.migrations.some((row) => row.state === 'unknown')) context.exitCode = ExitCode.dataFailure;
+        if (status.changed > 0 || status.migrations.some((row) => row.state === 'unknown'))
+          context.exitCode = ExitCode.dataFailure;
       });
     });
 
@@ -148,12 +178,20 @@ Examples:
     .description('undo the last applied migration')
     .option('--dry-run', `${DRY_RUN_HELP} (as if every migration were applied)`)
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExamples:\n  $ sparkify migrate down\n  $ sparkify migrate down --dry-run --target redshift')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ sparkify migrate down\n  $ sparkify migrate down --dry-run --target redshift',
+    )
     .action(async (_options: MigrateOptions, command: Command) => {
       const options = command.optsWithGlobals<MigrateOptions>();
       if (options.dryRun) return dryRun(context, options, 'down', keepAfterSteps(1));
       await runWithWarehouse(context, options, async ({ warehouse }) => {
-        printResult(context, await rollbackTo(warehouse.knex, { dialect: warehouse.dialect, steps: 1 }), warehouse.label, options.json);
+        printResult(
+          context,
+          await rollbackTo(warehouse.knex, { dialect: warehouse.dialect, steps: 1 }),
+          warehouse.label,
+          options.json,
+        );
       });
     });
 
@@ -162,15 +200,28 @@ Examples:
     .description('undo migrations: the last one, --steps N, everything after --to <name>, or --all')
     .option('--steps <n>', 'how many migrations to undo', '1')
     .option('--to <name>', 'undo every migration after this one (it stays applied)')
-    .addOption(new Option('--all', 'undo every migration (drops every table the migrations made)').conflicts(['to', 'steps']))
+    .addOption(
+      new Option('--all', 'undo every migration (drops every table the migrations made)').conflicts([
+        'to',
+        'steps',
+      ]),
+    )
     .option('--dry-run', `${DRY_RUN_HELP} (as if every migration were applied)`)
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExamples:\n  $ sparkify migrate rollback --steps 2\n  $ sparkify migrate rollback --all --dry-run --target redshift')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ sparkify migrate rollback --steps 2\n  $ sparkify migrate rollback --all --dry-run --target redshift',
+    )
     .action(async (_options: MigrateOptions, command: Command) => {
       const options = command.optsWithGlobals<MigrateOptions>();
       const steps = parseSteps(options.steps);
       if (options.dryRun) {
-        return dryRun(context, options, 'down', options.all ? undefined : (options.to ?? keepAfterSteps(steps)));
+        return dryRun(
+          context,
+          options,
+          'down',
+          options.all ? undefined : (options.to ?? keepAfterSteps(steps)),
+        );
       }
       await runWithWarehouse(context, options, async ({ warehouse }) => {
         const result = await rollbackTo(warehouse.knex, {
@@ -185,15 +236,23 @@ Examples:
 
   migrate
     .command('repair')
-    .description('record the current checksum of every applied migration (after checking a change is harmless)')
+    .description(
+      'record the current checksum of every applied migration (after checking a change is harmless)',
+    )
     .option('--json', 'print the repaired migration names as JSON')
-    .addHelpText('after', '\nExample:\n  $ sparkify migrate status   # shows CHANGED\n  $ sparkify migrate repair')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ sparkify migrate status   # shows CHANGED\n  $ sparkify migrate repair',
+    )
     .action(async (_options: MigrateOptions, command: Command) => {
       const options = command.optsWithGlobals<MigrateOptions>();
       await runWithWarehouse(context, options, async ({ warehouse }) => {
         const repaired = await repairChecksums(warehouse.knex, { dialect: warehouse.dialect });
         if (options.json) context.stdout.write(`${JSON.stringify({ repaired }, null, 2)}\n`);
-        else context.stdout.write(`${warehouse.label}: recorded checksums of ${repaired.length} applied migrations\n`);
+        else
+          context.stdout.write(
+            `${warehouse.label}: recorded checksums of ${repaired.length} applied migrations\n`,
+          );
       });
     });
 

@@ -58,7 +58,8 @@ function expectation(issue: z.core.$ZodIssue): string {
   // zod's own messages ("Invalid input: expected string, received number") are rephrased; ours read as is.
   if (!/^(Invalid|Too (small|big)|Unrecognized)/.test(issue.message)) return issue.message;
   if (issue.code === 'invalid_type') return `a ${issue.expected}`;
-  if (issue.code === 'too_small') return `at least ${String(issue.minimum)}${issue.origin === 'string' ? ' characters' : ''}`;
+  if (issue.code === 'too_small')
+    return `at least ${String(issue.minimum)}${issue.origin === 'string' ? ' characters' : ''}`;
   return issue.message.replace(/^Invalid input: expected /, '');
 }
 
@@ -71,13 +72,20 @@ export function formatConfigIssues(issues: readonly z.core.$ZodIssue[], merged: 
       for (const key of issue.keys) {
         const fullKey = path ? `${path}.${key}` : key;
         const source = merged.get(fullKey);
-        lines.push(`${fullKey}${source ? ` (${source.from})` : ''}: not a setting; see \`sparkify config --help\` for the known keys`);
+        lines.push(
+          `${fullKey}${source ? ` (${source.from})` : ''}: not a setting; see \`sparkify config --help\` for the known keys`,
+        );
       }
       continue;
     }
     const source = merged.get(path);
-    const where = source && source.kind !== 'default' ? ` (${source.kind === 'env' ? `env ${source.from}` : source.from})` : '';
-    lines.push(`${path || 'config file'}${where}: expected ${expectation(issue)}, got ${describeValue(path, source?.value)}`);
+    const where =
+      source && source.kind !== 'default'
+        ? ` (${source.kind === 'env' ? `env ${source.from}` : source.from})`
+        : '';
+    lines.push(
+      `${path || 'config file'}${where}: expected ${expectation(issue)}, got ${describeValue(path, source?.value)}`,
+    );
   }
   return lines;
 }
@@ -87,11 +95,16 @@ export function buildConfig(merged: ConfigLayer, cwd: string): ResolvedConfig {
   const values = new Map(merged);
   redshiftFromUrl(values);
   const home = values.get('home');
-  if (typeof home?.value === 'string' && !isAbsolute(home.value)) values.set('home', { ...home, value: resolve(cwd, home.value) });
+  if (typeof home?.value === 'string' && !isAbsolute(home.value))
+    values.set('home', { ...home, value: resolve(cwd, home.value) });
   const input: Record<string, unknown> = {};
   for (const [key, setting] of values) {
     // TLS alone does not make a Redshift connection; any other Redshift value does, and then all are required.
-    if (key.startsWith('redshift.') && ![...REDSHIFT_CONNECTION_KEYS, 'redshift.port'].some((connectionKey) => values.has(connectionKey))) continue;
+    if (
+      key.startsWith('redshift.') &&
+      ![...REDSHIFT_CONNECTION_KEYS, 'redshift.port'].some((connectionKey) => values.has(connectionKey))
+    )
+      continue;
     setPath(input, key, setting.value);
   }
   const parsed = configSchema.safeParse(input);

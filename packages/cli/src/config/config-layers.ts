@@ -26,7 +26,8 @@ function fromText(key: string, text: string): unknown {
 export function flagLayer(options: GlobalOptions): ConfigLayer {
   const layer: ConfigLayer = new Map();
   if (options.target) layer.set('target', { value: options.target, kind: 'flag', from: '--target' });
-  if (options.insecureTls) layer.set('redshift.tls', { value: 'no-verify', kind: 'flag', from: '--insecure-tls' });
+  if (options.insecureTls)
+    layer.set('redshift.tls', { value: 'no-verify', kind: 'flag', from: '--insecure-tls' });
   if (options.tls) layer.set('redshift.tls', { value: options.tls, kind: 'flag', from: '--tls' });
   return layer;
 }
@@ -43,13 +44,19 @@ export function envLayer(env: NodeJS.ProcessEnv): ConfigLayer {
 
 /** The values of a classic dwh.cfg; such a file means the redshift target unless a flag or variable says otherwise. */
 export function iniLayer(ini: IniFile, fileLabel: string): ConfigLayer {
-  const layer: ConfigLayer = new Map([['target', { value: 'redshift', kind: 'file', from: `${fileLabel} (a dwh.cfg means redshift)` }]]);
+  const layer: ConfigLayer = new Map([
+    ['target', { value: 'redshift', kind: 'file', from: `${fileLabel} (a dwh.cfg means redshift)` }],
+  ]);
   for (const setting of settingKeys) {
     if (!setting.ini) continue;
     const [section, key] = setting.ini;
     const text = ini.get(section)?.get(key);
     if (text === undefined || text.trim() === '') continue;
-    layer.set(setting.key, { value: fromText(setting.key, text), kind: 'file', from: `${fileLabel} [${section}] ${key}` });
+    layer.set(setting.key, {
+      value: fromText(setting.key, text),
+      kind: 'file',
+      from: `${fileLabel} [${section}] ${key}`,
+    });
   }
   return layer;
 }
@@ -66,7 +73,11 @@ export function jsonLayer(json: unknown, fileLabel: string): ConfigLayer {
   for (const [key, value] of Object.entries(json)) {
     if (NESTED.has(key) && typeof value === 'object' && value !== null && !Array.isArray(value)) {
       for (const [inner, innerValue] of Object.entries(value)) {
-        layer.set(`${key}.${inner}`, { value: innerValue, kind: 'file', from: `${fileLabel} ${key}.${inner}` });
+        layer.set(`${key}.${inner}`, {
+          value: innerValue,
+          kind: 'file',
+          from: `${fileLabel} ${key}.${inner}`,
+        });
       }
     } else {
       layer.set(key, { value, kind: 'file', from: `${fileLabel} ${key}` });

@@ -20,11 +20,16 @@ export const configSchema = z
     /** PostgreSQL (or Redshift) URL; when absent on the postgres target the embedded server is used. */
     databaseUrl: z
       .string()
-      .regex(/^(postgres|postgresql|redshift):\/\/\S+$/i, 'a URL like postgres://user:password@host:5432/database')
+      .regex(
+        /^(postgres|postgresql|redshift):\/\/\S+$/i,
+        'a URL like postgres://user:password@host:5432/database',
+      )
       .optional(),
     redshift: z
       .object({
-        host: z.string({ error: 'a host name (required when any Redshift setting is given)' }).min(1, 'a host name'),
+        host: z
+          .string({ error: 'a host name (required when any Redshift setting is given)' })
+          .min(1, 'a host name'),
         port: port.default(5439),
         database: z.string({ error: 'a database name (required when any Redshift setting is given)' }).min(1),
         user: z.string({ error: 'a user name (required when any Redshift setting is given)' }).min(1),
@@ -36,7 +41,10 @@ export const configSchema = z
       .optional(),
     iamRoleArn: z
       .string()
-      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]{1,512}$/, 'an IAM role ARN like arn:aws:iam::123456789012:role/name')
+      .regex(
+        /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]{1,512}$/,
+        'an IAM role ARN like arn:aws:iam::123456789012:role/name',
+      )
       .optional(),
     region: z
       .string()
@@ -51,9 +59,15 @@ export const configSchema = z
         /** A JSONPaths file for the events COPY; generated from the catalog when absent. */
         logJsonPath: z.string().min(1).optional(),
         /** Where the redshift target writes manifests and the generated JSONPaths file. */
-        manifestPrefix: z.string().regex(/^s3:\/\/[^/]+/, 'an S3 location like s3://bucket/prefix').optional(),
+        manifestPrefix: z
+          .string()
+          .regex(/^s3:\/\/[^/]+/, 'an S3 location like s3://bucket/prefix')
+          .optional(),
         /** An S3-compatible endpoint (MinIO, LocalStack, s3rver); AWS_ENDPOINT_URL_S3 sets it too. */
-        endpoint: z.string().regex(/^https?:\/\/\S+$/, 'an http(s) URL like http://127.0.0.1:9000').optional(),
+        endpoint: z
+          .string()
+          .regex(/^https?:\/\/\S+$/, 'an http(s) URL like http://127.0.0.1:9000')
+          .optional(),
       })
       .strict()
       .default({}),

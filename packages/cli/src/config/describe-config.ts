@@ -12,7 +12,9 @@ export interface ConfigRow {
 }
 
 function valueAt(config: object, key: string): unknown {
-  return key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], config);
+  return key
+    .split('.')
+    .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], config);
 }
 
 /** The resolved configuration as rows, every secret replaced by `***` and every URL password hidden. */
@@ -27,6 +29,11 @@ export function describeConfig(resolved: ResolvedConfig): ConfigRow[] {
     else value = typeof raw === 'number' ? raw : String(raw);
     // Values filled in by the schema (redshift.port 5439, redshift.tls verify) have no layer of their own.
     const kind = source?.kind ?? (raw === undefined ? 'unset' : 'default');
-    return { key: setting.key, value, source: kind, from: source?.from ?? (raw === undefined ? undefined : 'default') };
+    return {
+      key: setting.key,
+      value,
+      source: kind,
+      from: source?.from ?? (raw === undefined ? undefined : 'default'),
+    };
   });
 }

@@ -6,7 +6,15 @@ import { passwordOfUrl } from '../redaction/redact-text.js';
 import { installRedaction } from '../redaction/redacting-stream.js';
 import { secretsFromEnv } from '../redaction/secrets-from-env.js';
 import { buildConfig, type ResolvedConfig } from './build-config.js';
-import { type ConfigLayer, defaultLayer, envLayer, flagLayer, iniLayer, jsonLayer, mergeLayers } from './config-layers.js';
+import {
+  type ConfigLayer,
+  defaultLayer,
+  envLayer,
+  flagLayer,
+  iniLayer,
+  jsonLayer,
+  mergeLayers,
+} from './config-layers.js';
 import type { SparkifyConfig } from './config-schema.js';
 import { parseIni } from './parse-ini.js';
 
@@ -21,8 +29,14 @@ function readConfigFile(path: string, label: string, context: CliContext): Confi
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new CliError(`config file ${label}: cannot read it (${reason})`, ExitCode.cannotRun, 'CONFIG_FILE', { cause: error });
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new CliError(
+      `config file ${label}: cannot read it (${reason})`,
+      ExitCode.cannotRun,
+      'CONFIG_FILE',
+      { cause: error },
+    );
   }
   const looksJson = extname(path).toLowerCase() === '.json' || text.trimStart().startsWith('{');
   if (!looksJson) {
@@ -44,14 +58,22 @@ function readConfigFile(path: string, label: string, context: CliContext): Confi
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new CliError(`config file ${label}: not valid JSON (${(error as Error).message})`, ExitCode.cannotRun, 'CONFIG_FILE', {
-      cause: error,
-    });
+    throw new CliError(
+      `config file ${label}: not valid JSON (${(error as Error).message})`,
+      ExitCode.cannotRun,
+      'CONFIG_FILE',
+      {
+        cause: error,
+      },
+    );
   }
   const layer = jsonLayer(json, label);
-  installRedaction(context, [layer.get('redshift.password')?.value, passwordOfUrl(String(layer.get('databaseUrl')?.value ?? ''))].map(
-    (value) => (typeof value === 'string' ? value : undefined),
-  ));
+  installRedaction(
+    context,
+    [layer.get('redshift.password')?.value, passwordOfUrl(String(layer.get('databaseUrl')?.value ?? ''))].map(
+      (value) => (typeof value === 'string' ? value : undefined),
+    ),
+  );
   return layer;
 }
 
@@ -59,7 +81,10 @@ function readConfigFile(path: string, label: string, context: CliContext): Confi
  * Resolves the configuration and where each value came from: flags > environment > config file (JSON or
  * dwh.cfg) > defaults. Registers every secret with the context's output redaction before anything can print it.
  */
-export async function resolveConfigWithSources(options: GlobalOptions, context: CliContext): Promise<ResolvedConfig> {
+export async function resolveConfigWithSources(
+  options: GlobalOptions,
+  context: CliContext,
+): Promise<ResolvedConfig> {
   installRedaction(context, secretsFromEnv(context.env));
   const named = options.config ?? context.env.SPARKIFY_CONFIG?.trim();
   const layers: ConfigLayer[] = [defaultLayer(context.cwd)];

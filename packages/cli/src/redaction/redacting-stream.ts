@@ -28,8 +28,10 @@ export class RedactingStream extends Writable {
 /** Makes the context's stdout and stderr redact these secrets (wrapping them the first time). */
 export function installRedaction(context: CliContext, secrets: Iterable<string | undefined>): void {
   const list = [...secrets];
-  const stdout = context.stdout instanceof RedactingStream ? context.stdout : new RedactingStream(context.stdout);
-  const stderr = context.stderr instanceof RedactingStream ? context.stderr : new RedactingStream(context.stderr);
+  const stdout =
+    context.stdout instanceof RedactingStream ? context.stdout : new RedactingStream(context.stdout);
+  const stderr =
+    context.stderr instanceof RedactingStream ? context.stderr : new RedactingStream(context.stderr);
   stdout.addSecrets(list);
   stderr.addSecrets(list);
   context.stdout = stdout;
