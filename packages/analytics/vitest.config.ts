@@ -1,0 +1,4 @@
+import { defineConfig } from 'vitest/config';
+import { testConfig } from '@sparkify/testkit/vitest-config';
+
+export default defineConfig({ test: testConfig });
