@@ -15,6 +15,19 @@ export interface BenchMeasurements {
   firstLoad: LoadMeasurement;
   secondLoad: LoadMeasurement;
   checks: { seconds: number; checks: number; failed: number; warned: number; errored: number };
+  /** The final star rows copied into empty twins of the star tables (the transform's own limit). */
+  starCeiling: { seconds: number; rows: number; bytes: number };
+  /** The hand-written plain-SQL approach over the same source, from its first `\copy` to its last INSERT. */
+  peer: {
+    seconds: number;
+    copySeconds: number;
+    songplays: number;
+    users: number;
+    songs: number;
+    time: number;
+  };
+  /** Wall seconds of `sparkify load` (process start to exit) of a real-sample-sized source, each run. */
+  smallLoadRuns: number[];
 }
 
 /** One loader process: its LoadResult stages and its resources. */
@@ -56,6 +69,12 @@ export interface BenchFigures {
   peakRssMb: number;
   /** Cores the first load kept busy on average (CPU seconds ÷ load seconds). */
   loaderCores: number;
+  /** The transform's seconds ÷ the star ceiling's. */
+  transformToStarCeiling: number;
+  /** The plain-SQL peer's seconds ÷ the whole load's (how many times faster the loader is). */
+  peerSpeedup: number;
+  /** Median wall seconds of the small load. */
+  smallLoadSeconds: number;
 }
 
 /** The JSON a run writes under bench/results/. */
@@ -86,6 +105,14 @@ export interface BenchReport {
 }
 
 const MB = 1e6;
+
+/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
 
 function figure(
   stage: string,
@@ -144,5 +171,8 @@ export function summarizeBench(measured: BenchMeasurements): BenchFigures {
     checks,
     peakRssMb: load.maxRssBytes / (1024 * 1024),
     loaderCores: load.loadSeconds > 0 ? load.cpuSeconds / load.loadSeconds : 0,
+    transformToStarCeiling: load.transform.seconds / measured.starCeiling.seconds,
+    peerSpeedup: measured.peer.seconds / load.loadSeconds,
+    smallLoadSeconds: median(measured.smallLoadRuns),
   };
 }

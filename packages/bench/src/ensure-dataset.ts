@@ -7,7 +7,7 @@ import type { BenchSize } from './bench-size.js';
 export interface CachedDataset {
   /** The source root: song_data/ and log_data/ below it. */
   folder: string;
-  options: { events: number; songs: number; days: number; seed: number };
+  options: { events: number; songs: number; days: number; seed: number; startDate?: string };
   songFiles: number;
   logFiles: number;
   logKeys: string[];
@@ -32,8 +32,15 @@ export async function ensureDataset(
   size: BenchSize,
   seed: number,
   onProgress?: (progress: GenerateProgress) => void,
+  startDate?: string,
 ): Promise<CachedDataset> {
-  const options = { events: size.events, songs: size.songs, days: size.days, seed };
+  const options = {
+    events: size.events,
+    songs: size.songs,
+    days: size.days,
+    seed,
+    ...(startDate === undefined ? {} : { startDate }),
+  };
   const marker = join(folder, markerName);
   if (existsSync(marker)) {
     const cached = JSON.parse(readFileSync(marker, 'utf8')) as CachedDataset;

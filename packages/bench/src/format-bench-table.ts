@@ -72,6 +72,19 @@ export function formatBenchTable(report: BenchReport): string {
     `ceiling: ${whole(figures.ceiling.records)} rows, ${fixed(figures.ceiling.copyMbPerSecond, 1)} MB/s of COPY text; ` +
       `fastest of ${report.measurements.ceilingRuns.length} runs (${report.measurements.ceilingRuns.map((run) => fixed(run.seconds, 2)).join(', ')} s)`,
   );
+  const { starCeiling, peer, smallLoadRuns } = report.measurements;
+  lines.push(
+    `star ceiling: ${whole(starCeiling.rows)} final star rows COPYed into empty tables with the same keys in ` +
+      `${fixed(starCeiling.seconds, 2)} s; transform ${fixed(load.transform.seconds, 2)} s = ${fixed(figures.transformToStarCeiling, 2)}× that`,
+  );
+  lines.push(
+    `plain-SQL peer (\\copy raw lines + INSERT … SELECT): ${fixed(peer.seconds, 2)} s (${fixed(peer.copySeconds, 2)} s of it \\copy), ` +
+      `${whole(peer.songplays)} songplays, ${whole(peer.users)} users; the load is ${fixed(figures.peerSpeedup, 2)}× faster`,
+  );
+  lines.push(
+    `small load (sparkify load of a real-sample-sized source, process start to exit): median ${fixed(figures.smallLoadSeconds, 2)} s ` +
+      `of ${smallLoadRuns.length} runs (${smallLoadRuns.map((run) => fixed(run, 2)).join(', ')} s)`,
+  );
   const checks = report.measurements.checks;
   lines.push(
     `checks: ${checks.checks} checks, ${checks.failed} failed, ${checks.warned} warned, ${checks.errored} errored; ` +

@@ -2,7 +2,8 @@ import { type BenchSizeName, isBenchSizeName } from './bench-size.js';
 
 /** What a `pnpm bench` command line asks for. */
 export interface BenchArgs {
-  size: BenchSizeName;
+  /** A dataset size, or `growth`: ten successive daily loads into one warehouse. */
+  size: BenchSizeName | 'growth';
   seed: number;
   /** Leave the loaded database running until Ctrl-C, to look at it. */
   keep: boolean;
@@ -20,13 +21,16 @@ export class BenchUsageError extends Error {
   override name = 'BenchUsageError';
 }
 
-export const benchUsage = `Usage: pnpm bench [--size S|M|L] [--seed N] [--keep] [--profile]
+export const benchUsage = `Usage: pnpm bench [--size S|M|L|growth] [--seed N] [--keep] [--profile]
 
 Generates a dataset once (cached in bench/.cache/<size>-<seed>/), starts a fresh embedded PostgreSQL with
-default durability settings, measures the COPY ceiling, a load, a second load over the unchanged source and
-the default check suite, prints the table and writes bench/results/<date>-<size>.json.
+default durability settings, measures the COPY ceiling, a load, a second load over the unchanged source, the
+default check suite, the star ceiling (the final star rows COPYed into empty tables with the same keys), the
+plain-SQL peer (\\copy of raw lines + INSERT … SELECT into the same star) and a real-sample-sized
+\`sparkify load\` from process start to exit, prints the table and writes bench/results/<date>-<size>.json.
 
   --size S|M|L  S: 100k events, M: 1M events (default), L: 10M events
+  --size growth ten successive daily loads of 200k events into one warehouse: day 10's time against day 1's
   --seed N      generator seed (default 42)
   --keep        leave the loaded database running and print its URL; Ctrl-C stops it
   --profile     run the first load with node --cpu-prof and print its hottest functions
@@ -60,9 +64,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       case '--':
         break;
       case '--size': {
-        const size = value().toUpperCase();
-        if (!isBenchSizeName(size)) throw new BenchUsageError(`--size: expected S, M or L, got "${size}"`);
-        args.size = size;
+        const text = value();
+        const size = text.toUpperCase();
+        if (size === 'GROWTH') args.size = 'growth';
+        else if (isBenchSizeName(size)) args.size = size;
+        else throw new BenchUsageError(`--size: expected S, M, L or growth, got "${text}"`);
         break;
       }
       case '--seed': {

@@ -10,7 +10,7 @@ import knexFactory, { type Knex } from 'knex';
 import { buildSuite, runChecks } from '@sparkify/quality';
 import { migrateTo } from '@sparkify/schema';
 import { acquireBenchLock } from './bench-lock.js';
-import { benchSizes } from './bench-size.js';
+import { type BenchSizeName, benchSizes } from './bench-size.js';
 import {
   type BenchMeasurements,
   type BenchReport,
@@ -23,6 +23,10 @@ import { formatBenchTable } from './format-bench-table.js';
 import { judgeTargets } from './judge-targets.js';
 import { machineInfo } from './machine-info.js';
 import { measureCeiling } from './measure-ceiling.js';
+import { measureSmallLoad } from './measure-small-load.js';
+import { measureStarCeiling } from './measure-star-ceiling.js';
+import { runPlainSqlPeer } from './plain-sql-peer.js';
+import { formatGrowth, runGrowth } from './run-growth.js';
 import { parseServerLog } from './parse-server-log.js';
 import { type BenchArgs, BenchUsageError, benchUsage, parseBenchArgs } from './parse-bench-args.js';
 import { createProgressLine } from './progress-line.js';
@@ -119,13 +123,28 @@ async function main(): Promise<void> {
     say(`waiting for another benchmark (pid ${pid}) to finish: two at once would both measure each other…`),
   );
   try {
-    await runBench(args, releaseLock);
+    if (args.size === 'growth') await growthBench(args.seed);
+    else await runBench({ ...args, size: args.size }, releaseLock);
   } finally {
     releaseLock();
   }
 }
 
-async function runBench(args: BenchArgs, releaseLock: () => void): Promise<void> {
+/** The real sample's size: 8k events over 30 daily files, 71 songs. */
+const smallSize = { name: 'S', events: 8_000, songs: 71, days: 30 } as const;
+const smallLoadRuns = 5;
+
+async function growthBench(seed: number): Promise<void> {
+  const progress = createProgressLine(process.stderr);
+  const report = await runGrowth(join(repoRoot, 'bench', '.cache'), seed, progress, say);
+  console.log(`\n${formatGrowth(report)}`);
+  const resultsFolder = join(repoRoot, 'bench', 'results');
+  mkdirSync(resultsFolder, { recursive: true });
+  const text = `${JSON.stringify({ date: new Date().toISOString(), seed, code: measuredCode(null), machine: machineInfo(), ...report }, null, 2)}\n`;
+  writeFileSync(join(resultsFolder, 'latest-growth.json'), text);
+}
+
+async function runBench(args: BenchArgs & { size: BenchSizeName }, releaseLock: () => void): Promise<void> {
   const machine = machineInfo();
   const size = benchSizes[args.size];
   const cacheFolder = join(repoRoot, 'bench', '.cache', `${size.name}-${args.seed}`);
@@ -214,6 +233,22 @@ async function runBench(args: BenchArgs, releaseLock: () => void): Promise<void>
     const checkReport = await runChecks(knex, buildSuite());
     const checksSeconds = (performance.now() - checksBegan) / 1000;
 
+    say('star ceiling: the final star rows COPYed into empty tables with the same keys…');
+    const starCeiling = await measureStarCeiling(server.url);
+    say(`  ${starCeiling.seconds.toFixed(2)} s`);
+    say('plain-SQL peer: \\copy of the raw lines, then INSERT … SELECT…');
+    const peer = await runPlainSqlPeer(server.url, cacheFolder);
+    say(`  ${peer.seconds.toFixed(2)} s`);
+    const small = await ensureDataset(
+      join(repoRoot, 'bench', '.cache', `sample-${args.seed}`),
+      smallSize,
+      args.seed,
+    );
+    say(
+      `small load: sparkify load of ${count(small.events)} events in ${small.logFiles + small.songFiles} files, ${smallLoadRuns} runs…`,
+    );
+    const smallRuns = await measureSmallLoad(server.url, small.folder, smallLoadRuns);
+
     const eventSourceBytes = copyFile.sourceBytes;
     const measurements: BenchMeasurements = {
       sourceBytes: dataset.bytes,
@@ -229,6 +264,9 @@ async function runBench(args: BenchArgs, releaseLock: () => void): Promise<void>
         warned: checkReport.counts.warned,
         errored: checkReport.counts.errored,
       },
+      starCeiling,
+      peer,
+      smallLoadRuns: smallRuns,
     };
     const figures = summarizeBench(measurements);
     const date = new Date();
