@@ -6,6 +6,7 @@ import { describeConnectionError, type Endpoint } from './connection-error.js';
 import { ensureEmbeddedServer } from './embedded/embedded-server.js';
 import { CliError, ExitCode } from './errors.js';
 import { installRedaction } from './redaction/redacting-stream.js';
+import { passwordFromSecret } from './redshift-secret.js';
 
 /** An open connection to the configured warehouse. */
 export interface Warehouse {
@@ -51,7 +52,7 @@ function urlConnection(url: string): Connection {
   };
 }
 
-function redshiftConnection(config: SparkifyConfig): Connection {
+async function redshiftConnection(config: SparkifyConfig, context: CliContext): Promise<Connection> {
   const redshift = config.redshift;
   if (!redshift) {
     throw new CliError(
@@ -63,6 +64,9 @@ function redshiftConnection(config: SparkifyConfig): Connection {
   }
   // Certificates are verified unless the user explicitly chose otherwise: a cluster's credentials must not be
   // sent to whoever answers on the network path.
+  // A secret's password is fetched at connect time and registered for redaction before anything could print it.
+  const password = redshift.password ?? (await passwordFromSecret(redshift.secretArn!));
+  installRedaction(context, [password]);
   const ssl = redshift.tls === 'off' ? false : { rejectUnauthorized: redshift.tls === 'verify' };
   const endpoint = { host: redshift.host, port: redshift.port, database: redshift.database };
   return {
@@ -73,7 +77,7 @@ function redshiftConnection(config: SparkifyConfig): Connection {
       port: redshift.port,
       database: redshift.database,
       user: redshift.user,
-      password: redshift.password,
+      password,
       ssl,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     },
@@ -110,7 +114,7 @@ async function embeddedConnection(config: SparkifyConfig, context: CliContext): 
 export async function openWarehouse(config: SparkifyConfig, context: CliContext): Promise<Warehouse> {
   const target =
     config.target === 'redshift'
-      ? redshiftConnection(config)
+      ? await redshiftConnection(config, context)
       : config.databaseUrl
         ? urlConnection(config.databaseUrl)
         : await embeddedConnection(config, context);

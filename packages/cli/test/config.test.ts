@@ -153,6 +153,24 @@ describe('sparkify config', () => {
     expect(run.stderr).toMatch(/redshift\.password: expected a password/);
   });
 
+  it('takes a Secrets Manager secret ARN instead of a password, with the workgroup it belongs to', async () => {
+    const secretArn = 'arn:aws:secretsmanager:us-west-2:123456789012:secret:redshift!sparkify-admin-AbCdEf';
+    const run = await runSparkify(['config', '--json'], {
+      cwd: tempFolder('sparkify-cfg-'),
+      env: {
+        REDSHIFT_HOST: 'wg.123456789012.us-west-2.redshift-serverless.amazonaws.com',
+        REDSHIFT_DATABASE: 'dev',
+        REDSHIFT_USER: 'admin',
+        REDSHIFT_SECRET_ARN: secretArn,
+        REDSHIFT_WORKGROUP: 'sparkify-dev',
+      },
+    });
+    expect(run.code).toBe(0);
+    const shown = JSON.parse(run.stdout) as { config: { redshift: Record<string, unknown> } };
+    expect(shown.config.redshift).toMatchObject({ secretArn, workgroup: 'sparkify-dev', user: 'admin' });
+    expect(shown.config.redshift.password).toBeUndefined();
+  });
+
   it('rejects unknown keys in a JSON config file and names them', async () => {
     const cwd = tempFolder('sparkify-cfg-');
     writeFileSync(

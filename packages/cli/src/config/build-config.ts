@@ -12,7 +12,15 @@ export interface ResolvedConfig {
   sources: Map<string, SettingSource>;
 }
 
-const REDSHIFT_CONNECTION_KEYS = ['redshift.host', 'redshift.database', 'redshift.user', 'redshift.password'];
+const REDSHIFT_CONNECTION_KEYS = [
+  'redshift.host',
+  'redshift.database',
+  'redshift.user',
+  'redshift.password',
+  'redshift.secretArn',
+  'redshift.workgroup',
+  'redshift.clusterId',
+];
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const [head, ...rest] = path.split('.');

@@ -33,11 +33,41 @@ export const configSchema = z
         port: port.default(5439),
         database: z.string({ error: 'a database name (required when any Redshift setting is given)' }).min(1),
         user: z.string({ error: 'a user name (required when any Redshift setting is given)' }).min(1),
-        password: z.string({ error: 'a password (required when any Redshift setting is given)' }).min(1),
+        password: z.string().min(1).optional(),
+        /** A Secrets Manager secret holding the password (JSON with `password`, as Redshift's managed secrets). */
+        secretArn: z
+          .string()
+          .regex(
+            /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@!-]+$/,
+            'a Secrets Manager secret ARN like arn:aws:secretsmanager:us-west-2:123456789012:secret:name-AbCdEf',
+          )
+          .optional(),
+        /** The Serverless workgroup this endpoint belongs to (written by `sparkify infra up`). */
+        workgroup: z
+          .string()
+          .regex(/^[a-z0-9-]{3,64}$/, 'a workgroup name: 3-64 lower-case letters, digits, hyphens')
+          .optional(),
+        /** The provisioned cluster identifier this endpoint belongs to (written by `sparkify infra up`). */
+        clusterId: z
+          .string()
+          .regex(/^[a-z][a-z0-9-]{0,62}$/, 'a cluster identifier: lower-case letters, digits, hyphens')
+          .optional(),
         /** TLS with certificate verification unless explicitly turned off. */
         tls: z.enum(tlsModes, { error: 'one of verify, no-verify, off' }).default('verify'),
       })
       .strict()
+      .superRefine(
+        (redshift, issues) => {
+          if (redshift.password === undefined && redshift.secretArn === undefined)
+            issues.addIssue({
+              code: 'custom',
+              path: ['password'],
+              message: 'a password, or redshift.secretArn naming a Secrets Manager secret that holds it',
+            });
+          // Reported with the other missing connection values, not only once they are fixed.
+        },
+        { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+      )
       .optional(),
     iamRoleArn: z
       .string()
