@@ -13,6 +13,13 @@ export {
   type LockHolder,
   type LockState,
 } from './ledger/load-lock.js';
+export {
+  fieldNullsSql,
+  type OptionalField,
+  optionalFields,
+  type ReportedUnknownKey,
+} from './ledger/load-observations.js';
+export { type UnknownKey, unknownKeysOf } from './records/unknown-keys.js';
 export { copyTextField } from './records/copy-text.js';
 export { encodeRecord, copyColumns } from './records/encode-record.js';
 export { validateRecord, schemaFiles } from './records/validate-record.js';

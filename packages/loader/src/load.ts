@@ -14,6 +14,7 @@ import {
   type RunTotals,
   startRun,
 } from './ledger/ledger.js';
+import { recordFieldNulls, recordUnknownKeys, type ReportedUnknownKey } from './ledger/load-observations.js';
 import { acquireLoadLock, type LockHolder, releaseLoadLock } from './ledger/load-lock.js';
 import { type LoadPlan, planLoad } from './plan-load.js';
 import { datasetLocations, openSource, type SourceSpec } from './sources/open-source.js';
@@ -42,6 +43,8 @@ export interface LoadOptions {
   fullRefresh?: boolean;
   /** Bad records tolerated (quarantined in etl_rejects); above this the run fails and nothing reaches the star. */
   maxErrors?: number;
+  /** Records carrying a JSON key the format does not know are bad records (default: counted and reported). */
+  strictKeys?: boolean;
   dryRun?: boolean;
   /** Who this load is, for the lock and the ledger. */
   holder: LockHolder;
@@ -75,6 +78,8 @@ export interface LoadResult {
   files: FileOutcome[];
   /** The first rejected records (all are counted in stages.stage.rejected; up to 10,000 are in etl_rejects). */
   rejects: Reject[];
+  /** JSON keys the format does not know, met by this load (postgres target), each marked new or seen before. */
+  unknownKeys: ReportedUnknownKey[];
   retries: number;
   error?: { code: string; message: string };
   dryRun?: { toLoad: SourceObject[]; skipped: SourceObject[]; redshift?: RedshiftStagePlan };
@@ -147,6 +152,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     },
     files: [],
     rejects: [],
+    unknownKeys: [],
     retries: 0,
   };
   if (options.dialect === 'redshift' && !Object.values(datasetLocations(options.source)).every(isS3Url)) {
@@ -251,6 +257,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
 
     if (staged.recordsRejected > maxErrors) {
       await recordRejects(knex, runId, staged.rejects);
+      result.unknownKeys = await recordUnknownKeys(knex, runId, staged.unknownKeys);
       const message = describeRejects(staged.rejects, staged.recordsRejected, maxErrors, runId);
       await finishRun(knex, runId, {
         status: 'failed',
@@ -276,6 +283,8 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
       result.stages.transform = { seconds: 0, ...counts };
       await recordFiles(trx, runId, staged.files);
       await recordRejects(trx, runId, staged.rejects);
+      result.unknownKeys = await recordUnknownKeys(trx, runId, staged.unknownKeys);
+      await recordFieldNulls(trx, runId);
       Object.assign(totals, {
         nextsongStaged: counts.nextsongStaged,
         songplaysAdded: counts.songplaysAdded,
@@ -295,6 +304,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
       return stageToPostgres(knex, source, objects, {
         concurrency: options.concurrency,
         workers: options.workers,
+        strictKeys: options.strictKeys,
         onProgress: options.onProgress,
       });
     }

@@ -348,6 +348,41 @@ export const checkResults: Table = {
   redshift: { diststyle: 'ALL', sortkey: ['check_run_id'] },
 };
 
+/** JSON keys a load met that the format does not know (schema drift): first object and line, and how often. */
+export const etlUnknownKeys: Table = {
+  name: 'etl_unknown_keys',
+  role: 'ledger',
+  description:
+    'Per load, each JSON key the schemas do not know: where it was first seen and in how many records.',
+  columns: [
+    col('run_id', bigint, false),
+    col('dataset', varchar(16), false),
+    col('json_key', varchar(512), false),
+    col('first_object_key', varchar(2048), false),
+    col('first_line', integer, false),
+    col('records', bigint, false),
+  ],
+  primaryKey: ['run_id', 'dataset', 'json_key'],
+  redshift: { diststyle: 'ALL', sortkey: ['run_id'] },
+};
+
+/** Per load and optional field, how many staged records had it null: the history the null-rate check reads. */
+export const etlFieldNulls: Table = {
+  name: 'etl_field_nulls',
+  role: 'ledger',
+  description:
+    'Per load, each optional JSON field: records staged (NextSong events; songs) and how many had it null.',
+  columns: [
+    col('run_id', bigint, false),
+    col('dataset', varchar(16), false),
+    col('field', varchar(128), false),
+    col('records', bigint, false),
+    col('nulls', bigint, false),
+  ],
+  primaryKey: ['run_id', 'dataset', 'field'],
+  redshift: { diststyle: 'ALL', sortkey: ['run_id'] },
+};
+
 /** Every table in creation order. */
 export const catalog = [
   stagingEvents,
@@ -366,6 +401,8 @@ export const catalog = [
   checkRuns,
   checkResults,
   etlSongKeys,
+  etlUnknownKeys,
+  etlFieldNulls,
 ] as const satisfies readonly Table[];
 
 export const starTables = [songplays, users, songs, artists, time] as const;

@@ -4,6 +4,7 @@ import { starSchema } from './migrations/0002-star-schema.js';
 import { loadLedger } from './migrations/0003-load-ledger.js';
 import { checkResults } from './migrations/0004-check-results.js';
 import { songKeys } from './migrations/0005-song-keys.js';
+import { loadObservations } from './migrations/0006-load-observations.js';
 
 /** Every migration, oldest first. Append new ones; never edit one that has been released. */
 export const migrations: readonly Migration[] = [
@@ -12,4 +13,5 @@ export const migrations: readonly Migration[] = [
   loadLedger,
   checkResults,
   songKeys,
+  loadObservations,
 ];

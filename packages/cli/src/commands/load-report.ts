@@ -62,8 +62,32 @@ export function formatLoadSummary(result: LoadResult, warehouseLabel: string): s
     if (stage.rejected > 0)
       lines.push(`${number(stage.rejected)} bad records quarantined in etl_rejects (run ${result.runId}).`);
   }
+  lines.push(...formatUnknownKeys(result));
   if (result.retries > 0) lines.push(`${number(result.retries)} S3 requests were retried.`);
   return lines.join('\n');
+}
+
+/**
+ * The keys this load met that the format does not know (schema drift): new ones first, each with where it was
+ * first seen and how many records carried it, so a renamed or added field is noticed the day it arrives.
+ */
+export function formatUnknownKeys(result: LoadResult): string[] {
+  if (result.unknownKeys.length === 0) return [];
+  const keys = [...result.unknownKeys].sort((a, b) => Number(b.new) - Number(a.new));
+  const fresh = keys.filter((key) => key.new).length;
+  const lines = [
+    `${number(keys.length)} JSON key${keys.length === 1 ? '' : 's'} not in the format` +
+      `${fresh > 0 ? ` (${number(fresh)} new)` : ''}: ignored (--strict-keys makes them bad records)`,
+  ];
+  for (const key of keys.slice(0, 20)) {
+    lines.push(
+      `  ${key.new ? 'NEW ' : ''}${key.dataset}.${key.name}: ${number(key.records)} record${key.records === 1 ? '' : 's'}, ` +
+        `first in ${key.objectKey} line ${key.line}`,
+    );
+  }
+  if (keys.length > 20)
+    lines.push(`  … ${number(keys.length - 20)} more (etl_unknown_keys, run ${result.runId})`);
+  return lines;
 }
 
 /** The --dry-run plan: objects to load and to skip, and for redshift the exact SQL and manifests. */

@@ -24,6 +24,7 @@ export interface LoadCommandOptions extends GlobalOptions {
   endpoint?: string;
   fullRefresh?: boolean;
   maxErrors?: string;
+  strictKeys?: boolean;
   dryRun?: boolean;
   json?: boolean;
   wait?: string | boolean;
@@ -86,6 +87,7 @@ function loadSettings(
     source,
     fullRefresh: options.fullRefresh ?? false,
     maxErrors: wholeNumber('--max-errors', options.maxErrors, 0, 100_000),
+    strictKeys: options.strictKeys ?? false,
     dryRun: options.dryRun ?? false,
     holder: {
       holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
@@ -169,6 +171,10 @@ export function registerLoadCommand(program: Command, context: CliContext): void
     .option('--endpoint <url>', 'S3-compatible endpoint (MinIO, LocalStack); also AWS_ENDPOINT_URL_S3')
     .option('--full-refresh', 'rebuild the star schema from every object, loaded before or not')
     .option('--max-errors <n>', 'bad records to quarantine in etl_rejects before the run fails', '0')
+    .option(
+      '--strict-keys',
+      'a record carrying a JSON key the format does not know is a bad record (default: counted and reported)',
+    )
     .option('--dry-run', 'print the plan (and for redshift the exact SQL and manifests); change nothing')
     .option('--json', 'print one machine-readable result')
     .option('--wait [seconds]', 'wait for another running load instead of failing (default 3600 s)')
@@ -189,7 +195,8 @@ export function registerLoadCommand(program: Command, context: CliContext): void
       `
 Every record is validated; by default one bad record fails the run before anything reaches the star schema,
 and the message names object, line and field (all of them land in etl_rejects). The ledger (etl_runs,
-etl_files) makes loads incremental: a second load of the same source reads nothing.
+etl_files) makes loads incremental: a second load of the same source reads nothing. JSON keys the format does
+not know are counted and named in the summary (and in etl_unknown_keys); --strict-keys refuses them.
 
 Exit codes: 0 loaded (or nothing new), 1 bad data, 2 could not run (usage, config, connection, lock).
 

@@ -1,9 +1,13 @@
 import type { Column } from '@sparkify/schema';
 import { type Dataset, stagingTable } from '../dataset.js';
 import { copyTextField } from './copy-text.js';
+import { unknownKeysOf } from './unknown-keys.js';
 import { type FieldProblem, validateRecord } from './validate-record.js';
 
-export type EncodedRecord = { row: string; problem?: undefined } | { row?: undefined; problem: FieldProblem };
+/** A COPY row (with the keys the format does not know, usually none), or why the record cannot be staged. */
+export type EncodedRecord =
+  | { row: string; unknownKeys: readonly string[]; problem?: undefined }
+  | { row?: undefined; problem: FieldProblem };
 
 interface SourceColumn {
   key: string;
@@ -34,8 +38,9 @@ export function copyColumns(dataset: Dataset): string[] {
 /**
  * Parses, validates and encodes one raw record as a COPY text row (with its newline). Strings longer than their
  * column in UTF-8 bytes are refused here, as Redshift would refuse them, so both targets accept the same data.
+ * Keys the format does not know are returned (schema drift); with `strictKeys` they make the record bad.
  */
-export function encodeRecord(dataset: Dataset, text: string): EncodedRecord {
+export function encodeRecord(dataset: Dataset, text: string, strictKeys = false): EncodedRecord {
   let record: unknown;
   try {
     record = JSON.parse(text);
@@ -45,6 +50,15 @@ export function encodeRecord(dataset: Dataset, text: string): EncodedRecord {
   const invalid = validateRecord(dataset, record);
   if (invalid) return { problem: invalid };
   const values = record as Record<string, unknown>;
+  const unknownKeys = unknownKeysOf(dataset, values);
+  if (strictKeys && unknownKeys.length > 0) {
+    return {
+      problem: {
+        field: `/${unknownKeys[0]!}`,
+        reason: `is not a key of the format (--strict-keys refuses unknown keys)`,
+      },
+    };
+  }
   const columns = sourceColumns[dataset];
   let row = '';
   for (let index = 0; index < columns.length; index += 1) {
@@ -64,5 +78,5 @@ export function encodeRecord(dataset: Dataset, text: string): EncodedRecord {
     }
     row += index === 0 ? copyTextField(value) : `\t${copyTextField(value)}`;
   }
-  return { row: `${row}\n` };
+  return { row: `${row}\n`, unknownKeys };
 }

@@ -1,5 +1,6 @@
 import type { Dataset } from '../dataset.js';
 import { encodeRecord } from './encode-record.js';
+import { tallyUnknownKeys, type UnknownKeyCount } from './unknown-keys.js';
 import {
   jsonValuesSplitter,
   ndjsonSplitter,
@@ -34,6 +35,8 @@ const FIRST_BATCH_BYTES = 8 * 1024;
 export class ObjectReader {
   readonly counts: ObjectCounts = { read: 0, staged: 0, rejected: 0 };
   readonly problems: RecordProblem[] = [];
+  /** Keys the format does not know, by name (see unknown-keys.ts). */
+  readonly unknownKeys = new Map<string, UnknownKeyCount>();
   private readonly splitter: RecordSplitter;
   private batch: Buffer;
   private used = 0;
@@ -44,6 +47,7 @@ export class ObjectReader {
     private readonly onRows: (rows: Buffer) => void,
     private readonly keepProblems = 1000,
     private readonly batchBytes = 512 * 1024,
+    private readonly strictKeys = false,
   ) {
     this.splitter = dataset === 'events' ? ndjsonSplitter() : jsonValuesSplitter();
     // Start small (most song objects hold one row) and grow to batchBytes once an object proves large.
@@ -85,11 +89,12 @@ export class ObjectReader {
       this.reject(record.line, { field: null, reason: record.problem }, record.text);
       return;
     }
-    const encoded = encodeRecord(this.dataset, record.text);
+    const encoded = encodeRecord(this.dataset, record.text, this.strictKeys);
     if (encoded.problem) {
       this.reject(record.line, encoded.problem, record.text);
       return;
     }
+    if (encoded.unknownKeys.length > 0) tallyUnknownKeys(this.unknownKeys, encoded.unknownKeys, record.line);
     this.counts.staged += 1;
     this.append(encoded.row);
   }

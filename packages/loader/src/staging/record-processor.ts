@@ -2,13 +2,21 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Dataset } from '../dataset.js';
 import { type ObjectCounts, ObjectReader, type RecordProblem } from '../records/object-reader.js';
+import type { UnknownKeyCount } from '../records/unknown-keys.js';
 import type { WorkerReply, WorkerRequest } from './record-worker-protocol.js';
 
 /** Reads one object's chunks into COPY rows; `rows` receives them in order, and may ask to wait (backpressure). */
 export interface ObjectSession {
   push(chunk: Buffer): Promise<void>;
   /** Ends the object; `aborted` keeps the complete records read so far (the object could not be read to its end). */
-  end(how: 'complete' | 'aborted'): Promise<{ counts: ObjectCounts; problems: RecordProblem[] }>;
+  end(how: 'complete' | 'aborted'): Promise<ObjectOutcome>;
+}
+
+/** What one object gave: counts, the problems kept, and the keys the format does not know. */
+export interface ObjectOutcome {
+  counts: ObjectCounts;
+  problems: RecordProblem[];
+  unknownKeys: UnknownKeyCount[];
 }
 
 export interface RecordProcessor {
@@ -17,7 +25,7 @@ export interface RecordProcessor {
 }
 
 /** Parses, validates and encodes on the calling thread: for tiny loads and as the reference behaviour. */
-export function inlineProcessor(keepProblems: number): RecordProcessor {
+export function inlineProcessor(keepProblems: number, strictKeys = false): RecordProcessor {
   return {
     open(dataset, rows) {
       // One push can produce several batches: each write waits for the previous, and the chain is awaited.
@@ -29,6 +37,8 @@ export function inlineProcessor(keepProblems: number): RecordProcessor {
           written.catch(() => undefined);
         },
         keepProblems,
+        undefined,
+        strictKeys,
       );
       return {
         async push(chunk) {
@@ -39,7 +49,11 @@ export function inlineProcessor(keepProblems: number): RecordProcessor {
           if (how === 'complete') reader.end();
           else reader.flushRows();
           await written;
-          return { counts: reader.counts, problems: reader.problems };
+          return {
+            counts: reader.counts,
+            problems: reader.problems,
+            unknownKeys: [...reader.unknownKeys.values()],
+          };
         },
       };
     },
@@ -76,6 +90,7 @@ const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 96
 export function workerProcessor(
   keepProblems: number,
   size = Math.min(4, Math.max(1, availableParallelism())),
+  strictKeys = false,
 ): RecordProcessor {
   const workers = Array.from(
     { length: size },
@@ -102,12 +117,15 @@ export function workerProcessor(
       const inFlight: Promise<WorkerReply>[] = [];
       let delivered: Promise<void> = Promise.resolve();
       const send = (
-        request: Omit<WorkerRequest, 'id' | 'dataset' | 'keepProblems'>,
+        request: Omit<WorkerRequest, 'id' | 'dataset' | 'keepProblems' | 'strictKeys'>,
         transfer: ArrayBuffer[],
       ) => {
         if (failure) throw failure;
         const reply = new Promise<WorkerReply>((resolve) => queue.push(resolve));
-        worker.postMessage({ id, dataset, keepProblems, ...request } satisfies WorkerRequest, transfer);
+        worker.postMessage(
+          { id, dataset, keepProblems, strictKeys, ...request } satisfies WorkerRequest,
+          transfer,
+        );
         // Rows are written in the order their chunks were sent: each waits for the one sent before it.
         const previous = delivered;
         const written = reply.then(async (answer) => {
@@ -137,7 +155,11 @@ export function workerProcessor(
           await Promise.all(inFlight.splice(0));
           const answer = await last;
           waiting.delete(id);
-          return { counts: answer.counts!, problems: answer.problems ?? [] };
+          return {
+            counts: answer.counts!,
+            problems: answer.problems ?? [],
+            unknownKeys: answer.unknownKeys ?? [],
+          };
         },
       };
     },

@@ -1,10 +1,12 @@
 import type { ObjectCounts, RecordProblem } from '../records/object-reader.js';
+import type { UnknownKeyCount } from '../records/unknown-keys.js';
 
 /** A chunk of one object for a worker; `end` closes the object (complete, or cut short by a read failure). */
 export interface WorkerRequest {
   id: number;
   dataset: string;
   keepProblems: number;
+  strictKeys: boolean;
   chunk?: Uint8Array;
   end?: 'complete' | 'aborted';
 }
@@ -15,4 +17,5 @@ export interface WorkerReply {
   rows: Uint8Array[];
   counts?: ObjectCounts;
   problems?: RecordProblem[];
+  unknownKeys?: UnknownKeyCount[];
 }

@@ -16,7 +16,13 @@ port.on('message', (request: WorkerRequest) => {
   if (!entry) {
     const rows: Uint8Array[] = [];
     entry = {
-      reader: new ObjectReader(request.dataset as Dataset, (batch) => rows.push(batch), request.keepProblems),
+      reader: new ObjectReader(
+        request.dataset as Dataset,
+        (batch) => rows.push(batch),
+        request.keepProblems,
+        undefined,
+        request.strictKeys,
+      ),
       rows,
     };
     readers.set(request.id, entry);
@@ -29,6 +35,7 @@ port.on('message', (request: WorkerRequest) => {
   if (request.end) {
     reply.counts = entry.reader.counts;
     reply.problems = entry.reader.problems;
+    reply.unknownKeys = [...entry.reader.unknownKeys.values()];
     readers.delete(request.id);
   }
   port.postMessage(

@@ -9,6 +9,7 @@ import { type Dataset, datasets, stagingTable } from '../dataset.js';
 import { LoaderError } from '../errors.js';
 import type { FileOutcome } from '../ledger/ledger.js';
 import { copyColumns } from '../records/encode-record.js';
+import { mergeUnknownKeys } from '../records/unknown-keys.js';
 import type { Source, SourceObject } from '../sources/source.js';
 import { forEachConcurrently } from './for-each-concurrently.js';
 import { inlineProcessor, type RecordProcessor, workerProcessor } from './record-processor.js';
@@ -21,6 +22,8 @@ export interface StagePostgresOptions {
   workers?: number;
   /** Problems kept in memory for the ledger (all are counted). */
   keepRejects?: number;
+  /** Records carrying a key the format does not know are bad records (default: counted, then ignored). */
+  strictKeys?: boolean;
   onProgress?: (progress: StageProgress) => void;
 }
 
@@ -76,11 +79,12 @@ export async function stageToPostgres(
   const result = emptyStageResult();
   const keepRejects = options.keepRejects ?? 10_000;
   const plannedBytes = objects.reduce((sum, object) => sum + object.size, 0);
-  const inline = inlineProcessor(1000);
+  const strictKeys = options.strictKeys ?? false;
+  const inline = inlineProcessor(1000, strictKeys);
   const threads: RecordProcessor =
     options.workers === 0 || (options.workers === undefined && plannedBytes < WORKERS_FROM_BYTES)
       ? inline
-      : workerProcessor(1000, options.workers);
+      : workerProcessor(1000, options.workers, strictKeys);
   // A small object (production song data is one song per object) costs more to send to a thread and back
   // than to parse here; large ones (a day of logs) go to the threads.
   const processorFor = (object: SourceObject) => (object.size < THREAD_FROM_OBJECT_BYTES ? inline : threads);
@@ -170,6 +174,7 @@ export async function stageToPostgres(
       outcome.problems.push({ line: 0, field: null, reason: error.message, raw: '' });
     }
     const { counts, problems } = outcome;
+    mergeUnknownKeys(result.unknownKeys, dataset, object.key, outcome.unknownKeys);
     result.recordsRead += counts.read;
     result.recordsStaged += counts.staged;
     result.recordsRejected += counts.rejected;

@@ -1,4 +1,5 @@
 import type { FileOutcome, Reject } from '../ledger/ledger.js';
+import type { UnknownKey } from '../records/unknown-keys.js';
 
 /** Progress while staging: objects and records so far, bytes of source JSON read. */
 export interface StageProgress {
@@ -13,6 +14,8 @@ export interface StageProgress {
 export interface StageResult {
   files: FileOutcome[];
   rejects: Reject[];
+  /** JSON keys the format does not know (postgres target: every record; redshift: none are counted). */
+  unknownKeys: UnknownKey[];
   recordsRead: number;
   recordsStaged: number;
   recordsRejected: number;
@@ -21,5 +24,13 @@ export interface StageResult {
 
 /** A StageResult with nothing read yet. */
 export function emptyStageResult(): StageResult {
-  return { files: [], rejects: [], recordsRead: 0, recordsStaged: 0, recordsRejected: 0, bytesRead: 0 };
+  return {
+    files: [],
+    rejects: [],
+    unknownKeys: [],
+    recordsRead: 0,
+    recordsStaged: 0,
+    recordsRejected: 0,
+    bytesRead: 0,
+  };
 }
