@@ -19,6 +19,13 @@ export interface GlobalOptions {
   /** Redshift TLS: verify (default), no-verify, off. `--insecure-tls` means no-verify. */
   tls?: 'verify' | 'no-verify' | 'off';
   insecureTls?: boolean;
+  /** Redshift sign-in: password, iam, iam-identity, secret (see `redshift.auth`). */
+  redshiftAuth?: 'password' | 'iam' | 'iam-identity' | 'secret';
+  clusterId?: string;
+  workgroup?: string;
+  secretArn?: string;
+  /** The region of the data COPY reads. */
+  copyRegion?: string;
   /** Print stack traces of unexpected errors. */
   debug?: boolean;
 }

@@ -27,6 +27,20 @@ export function buildProgram(context: CliContext): Command {
       ]),
     )
     .addOption(new Option('--insecure-tls', 'same as --tls no-verify'))
+    .addOption(
+      new Option(
+        '--redshift-auth <mode>',
+        'Redshift sign-in: password (dwh.cfg), iam (temporary credentials), iam-identity, secret (Secrets Manager)',
+      ).choices(['password', 'iam', 'iam-identity', 'secret']),
+    )
+    .addOption(new Option('--cluster-id <id>', 'provisioned Redshift cluster (IAM auth; finds the endpoint)'))
+    .addOption(
+      new Option('--workgroup <name>', 'Redshift Serverless workgroup (IAM auth; finds the endpoint)'),
+    )
+    .addOption(
+      new Option('--secret-arn <arn>', 'Secrets Manager secret with the Redshift username and password'),
+    )
+    .addOption(new Option('--copy-region <region>', "region of the data COPY reads (default: the bucket's)"))
     .addOption(new Option('--debug', 'print stack traces of unexpected errors (also SPARKIFY_DEBUG=1)'))
     .showHelpAfterError()
     .configureOutput({

@@ -19,6 +19,14 @@ export async function passwordFromSecret(
   secretArn: string,
   reader: SecretReader = new SecretsManagerClient({ region: regionOfSecretArn(secretArn) }),
 ): Promise<string> {
+  return (await credentialsFromSecret(secretArn, reader)).password;
+}
+
+/** Reads the password and, when the secret's JSON holds one, the `username` from a Secrets Manager secret. */
+export async function credentialsFromSecret(
+  secretArn: string,
+  reader: SecretReader,
+): Promise<{ user?: string; password: string }> {
   let text: string | undefined;
   try {
     text = (await reader.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString;
@@ -40,9 +48,12 @@ export async function passwordFromSecret(
     );
   }
   let password = text;
+  let user: string | undefined;
   if (text?.trimStart().startsWith('{')) {
     try {
-      password = (JSON.parse(text) as { password?: unknown }).password as string | undefined;
+      const secret = JSON.parse(text) as { password?: unknown; username?: unknown };
+      password = secret.password as string | undefined;
+      if (typeof secret.username === 'string' && secret.username !== '') user = secret.username;
     } catch {
       password = undefined;
     }
@@ -54,5 +65,5 @@ export async function passwordFromSecret(
       'SECRET_UNREADABLE',
     );
   }
-  return password;
+  return user === undefined ? { password } : { user, password };
 }

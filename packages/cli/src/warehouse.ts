@@ -6,7 +6,6 @@ import { describeConnectionError, type Endpoint } from './connection-error.js';
 import { ensureEmbeddedServer } from './embedded/embedded-server.js';
 import { CliError, ExitCode } from './errors.js';
 import { installRedaction } from './redaction/redacting-stream.js';
-import { passwordFromSecret } from './redshift-secret.js';
 
 /** An open connection to the configured warehouse. */
 export interface Warehouse {
@@ -22,7 +21,9 @@ const CONNECT_TIMEOUT_MS = 15_000;
 interface Connection {
   client: 'pg' | 'redshift';
   dialect: Dialect;
-  connection: Knex.PgConnectionConfig;
+  connection:
+    | Knex.PgConnectionConfig
+    | (() => Promise<Knex.PgConnectionConfig & { expirationChecker?: () => boolean }>);
   endpoint: Endpoint;
   label: string;
 }
@@ -57,32 +58,46 @@ async function redshiftConnection(config: SparkifyConfig, context: CliContext): 
   if (!redshift) {
     throw new CliError(
       'redshift.host: expected a Redshift cluster for target redshift; set REDSHIFT_HOST/REDSHIFT_DATABASE/REDSHIFT_USER/' +
-        'REDSHIFT_PASSWORD, a dwh.cfg [CLUSTER] section (--config dwh.cfg), or DATABASE_URL',
+        'REDSHIFT_PASSWORD, REDSHIFT_WORKGROUP (Serverless) or REDSHIFT_CLUSTER_ID (IAM auth), a dwh.cfg [CLUSTER] ' +
+        'section (--config dwh.cfg), or DATABASE_URL',
       ExitCode.cannotRun,
       'CONFIG_INVALID',
     );
   }
   // Certificates are verified unless the user explicitly chose otherwise: a cluster's credentials must not be
   // sent to whoever answers on the network path.
-  // A secret's password is fetched at connect time and registered for redaction before anything could print it.
-  const password = redshift.password ?? (await passwordFromSecret(redshift.secretArn!));
-  installRedaction(context, [password]);
   const ssl = redshift.tls === 'off' ? false : { rejectUnauthorized: redshift.tls === 'verify' };
-  const endpoint = { host: redshift.host, port: redshift.port, database: redshift.database };
+  // Loaded only for the redshift target: the AWS SDK clients cost every other command startup time.
+  const { describeSignIn, fetchSignIn, redshiftApisFor, resolveRedshiftEndpoint } =
+    await import('./redshift-credentials.js');
+  const apis = redshiftApisFor(config, context.env);
+  const { host, port } = await resolveRedshiftEndpoint(redshift, apis);
+  const database = redshift.database!;
+  const endpoint = { host, port, database };
+  const base = { host, port, database, ssl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS };
+  const signIn = describeSignIn(redshift);
+  const kind = redshift.workgroup ? `Redshift Serverless (workgroup ${redshift.workgroup})` : 'Redshift';
   return {
     client: 'redshift',
     dialect: 'redshift',
-    connection: {
-      host: redshift.host,
-      port: redshift.port,
-      database: redshift.database,
-      user: redshift.user,
-      password,
-      ssl,
-      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    },
+    // Temporary credentials are fetched when the pool first connects and again shortly before they expire;
+    // each fetched password joins the redaction list before anything could print it.
+    connection:
+      signIn === 'password'
+        ? { ...base, user: redshift.user, password: redshift.password }
+        : async () => {
+            const credentials = await fetchSignIn(redshift, apis);
+            installRedaction(context, [credentials.password]);
+            const expiresAt = credentials.expiresAt?.getTime();
+            return {
+              ...base,
+              user: credentials.user,
+              password: credentials.password,
+              ...(expiresAt ? { expirationChecker: () => Date.now() > expiresAt - 60_000 } : {}),
+            };
+          },
     endpoint,
-    label: `Redshift at ${redshift.host}:${redshift.port}/${redshift.database}${redshift.tls === 'verify' ? '' : ` (TLS ${redshift.tls})`}`,
+    label: `${kind} at ${host}:${port}/${redshift.database}, sign-in: ${signIn}${redshift.tls === 'verify' ? '' : ` (TLS ${redshift.tls})`}`,
   };
 }
 

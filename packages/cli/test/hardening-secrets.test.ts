@@ -12,6 +12,7 @@ import {
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type CliRun, removeTempFolders, runSparkify, tempFolder } from './run-sparkify.js';
+import { startScriptedAws } from './scripted-aws.js';
 
 // Canaries: values that must never be printed, stored or echoed in any form.
 const DB_CANARY = `CanaryDbPw${randomBytes(4).toString('hex')}`;
@@ -190,6 +191,64 @@ describe('no output, error or ledger row contains a credential', () => {
       (await sparkify('dwh --tls off migrate', [...cfg, '--debug', '--tls', 'off', 'migrate'], env)).code,
     ).toBe(2);
     expect((await sparkify('dwh check', [...cfg, 'check'], env)).code).toBe(2);
+    for (const { name, run } of outputs) {
+      expect({ name, leaks: leaks(run.stdout + run.stderr) }).toEqual({ name, leaks: [] });
+    }
+  });
+
+  it('with temporary credentials fetched at connect time (Secrets Manager, GetClusterCredentials): the fetched password is never printed', async () => {
+    outputs.splice(0);
+    // A database of its own: the first test migrated `db` for the postgres target.
+    const fresh = await createTestDatabase(inject('pgUrl'), 'cli_secrets_iam');
+    const url = new URL(fresh.url);
+    // The scripted services hand out the canary role's real password, so the sign-in really connects.
+    const aws = await startScriptedAws({
+      GetSecretValue: () => ({ SecretString: JSON.stringify({ username: role, password: DB_CANARY }) }),
+      GetClusterCredentials: () => ({
+        DbUser: role,
+        DbPassword: DB_CANARY,
+        Expiration: new Date(Date.now() + 900_000).toISOString(),
+      }),
+      DescribeClusters: () => ({
+        Clusters: { Cluster: { Endpoint: { Address: url.hostname, Port: Number(url.port) } } },
+      }),
+    });
+    try {
+      const env = {
+        AWS_SECRET_ACCESS_KEY: AWS_CANARY,
+        AWS_ACCESS_KEY_ID: 'AKIDSCRIPTED',
+        AWS_REGION: 'us-west-2',
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.endpoint,
+        AWS_ENDPOINT_URL_REDSHIFT: aws.endpoint,
+        SPARKIFY_TARGET: 'redshift',
+        SPARKIFY_TLS: 'off',
+        REDSHIFT_DATABASE: decodeURIComponent(url.pathname.slice(1)),
+      };
+      const secret = {
+        ...env,
+        REDSHIFT_HOST: url.hostname,
+        REDSHIFT_PORT: url.port,
+        REDSHIFT_SECRET_ARN: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:dwh-AbCdEf',
+      };
+      const status = await sparkify('secret migrate status', ['--debug', 'migrate', 'status'], secret);
+      expect(status.stderr).toBe('');
+      expect(status.code).toBe(0);
+      expect(aws.calls.map((call) => call.operation)).toEqual(['GetSecretValue']);
+      expect((await sparkify('secret config', ['config'], secret)).code).toBe(0);
+      const iam = { ...env, REDSHIFT_CLUSTER_ID: 'dwh-cluster', REDSHIFT_USER: role };
+      expect((await sparkify('iam migrate status', ['migrate', 'status', '--json'], iam)).code).toBe(0);
+      expect(aws.calls.map((call) => call.operation)).toContain('GetClusterCredentials');
+      // A sign-in the database refuses (wrong database): the error names host and database, not the password.
+      const refused = await sparkify('iam wrong database', ['--debug', 'migrate', 'status'], {
+        ...iam,
+        REDSHIFT_DATABASE: 'no_such_database',
+      });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('no_such_database');
+    } finally {
+      await aws.stop();
+      await fresh.drop();
+    }
     for (const { name, run } of outputs) {
       expect({ name, leaks: leaks(run.stdout + run.stderr) }).toEqual({ name, leaks: [] });
     }

@@ -110,11 +110,12 @@ function loadSettings(
     }
     settings.redshift = {
       iamRoleArn: config.iamRoleArn,
-      region: config.region,
+      // COPY's REGION is where the data is, not where the SDK calls go (AWS_REGION).
+      region: config.copyRegion,
       manifestPrefix,
       logJsonPath: config.s3.logJsonPath,
       sample: wholeNumber('--sample', options.sample, 20, 100_000),
-      serverless: options.serverless ?? false,
+      serverless: options.serverless ?? Boolean(config.redshift?.workgroup),
     };
   }
   return settings;

@@ -17,9 +17,9 @@ const REDSHIFT_CONNECTION_KEYS = [
   'redshift.database',
   'redshift.user',
   'redshift.password',
-  'redshift.secretArn',
-  'redshift.workgroup',
   'redshift.clusterId',
+  'redshift.workgroup',
+  'redshift.secretArn',
 ];
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

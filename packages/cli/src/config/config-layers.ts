@@ -29,6 +29,14 @@ export function flagLayer(options: GlobalOptions): ConfigLayer {
   if (options.insecureTls)
     layer.set('redshift.tls', { value: 'no-verify', kind: 'flag', from: '--insecure-tls' });
   if (options.tls) layer.set('redshift.tls', { value: options.tls, kind: 'flag', from: '--tls' });
+  const flags = [
+    ['redshift.auth', options.redshiftAuth, '--redshift-auth'],
+    ['redshift.clusterId', options.clusterId, '--cluster-id'],
+    ['redshift.workgroup', options.workgroup, '--workgroup'],
+    ['redshift.secretArn', options.secretArn, '--secret-arn'],
+    ['copyRegion', options.copyRegion, '--copy-region'],
+  ] as const;
+  for (const [key, value, from] of flags) if (value) layer.set(key, { value, kind: 'flag', from });
   return layer;
 }
 

@@ -4,6 +4,26 @@ import { z } from 'zod';
 export const tlsModes = ['verify', 'no-verify', 'off'] as const;
 export type TlsMode = (typeof tlsModes)[number];
 
+/** How the CLI signs in to Redshift; see `redshift.auth`. */
+export const redshiftAuthModes = ['password', 'iam', 'iam-identity', 'secret'] as const;
+export type RedshiftAuth = (typeof redshiftAuthModes)[number];
+
+const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+
+/** The auth mode a Redshift configuration means: the explicit one, else password, secret or IAM by what is set. */
+export function redshiftAuthOf(redshift: {
+  auth?: RedshiftAuth | undefined;
+  password?: string | undefined;
+  secretArn?: string | undefined;
+  clusterId?: string | undefined;
+  workgroup?: string | undefined;
+}): RedshiftAuth {
+  if (redshift.auth) return redshift.auth;
+  if (redshift.password) return 'password';
+  if (redshift.secretArn) return 'secret';
+  return redshift.clusterId || redshift.workgroup ? 'iam' : 'password';
+}
+
 const port = z
   .number({ error: 'a port number from 1 to 65535' })
   .int('a port number from 1 to 65535')
@@ -27,14 +47,36 @@ export const configSchema = z
       .optional(),
     redshift: z
       .object({
-        host: z
-          .string({ error: 'a host name (required when any Redshift setting is given)' })
-          .min(1, 'a host name'),
+        /** The endpoint; looked up from the workgroup (Serverless) or cluster id (provisioned) when absent. */
+        host: z.string().min(1, 'a host name').optional(),
         port: port.default(5439),
-        database: z.string({ error: 'a database name (required when any Redshift setting is given)' }).min(1),
-        user: z.string({ error: 'a user name (required when any Redshift setting is given)' }).min(1),
-        password: z.string().min(1).optional(),
-        /** A Secrets Manager secret holding the password (JSON with `password`, as Redshift's managed secrets). */
+        // Required (checked below with the rest, so that one run names every missing value).
+        database: z.string().min(1, 'a database name').optional(),
+        /** The database user (password and `iam` auth on a provisioned cluster; Serverless derives it). */
+        user: z.string().min(1, 'a user name').optional(),
+        password: z.string().min(1, 'a password').optional(),
+        /**
+         * How the CLI gets database credentials: a static `password` (dwh.cfg), `iam` (GetClusterCredentials for
+         * `user` on a provisioned cluster, GetCredentials on a Serverless workgroup), `iam-identity`
+         * (GetClusterCredentialsWithIAM: the database user is the caller's IAM identity), or `secret` (a
+         * Secrets Manager secret holding username and password). Default: password when one is given, secret
+         * when a secret ARN is given, iam when a cluster id or workgroup is given, else password.
+         */
+        auth: z.enum(redshiftAuthModes, { error: 'one of password, iam, iam-identity, secret' }).optional(),
+        /** A provisioned cluster's identifier (IAM auth, and the endpoint lookup when host is absent). */
+        clusterId: z
+          .string()
+          .regex(/^[a-z][a-z0-9-]{0,62}$/, 'a cluster identifier like redshift-cluster-1')
+          .optional(),
+        /** A Redshift Serverless workgroup name: makes the target Serverless. */
+        workgroup: z
+          .string()
+          .regex(/^[a-z0-9-]{3,64}$/, 'a workgroup name like default-workgroup')
+          .optional(),
+        /**
+         * A Secrets Manager secret whose JSON holds `password` (and `username`, else `user` is used), as Redshift's
+         * managed secrets do; read at connect time, never stored.
+         */
         secretArn: z
           .string()
           .regex(
@@ -42,32 +84,37 @@ export const configSchema = z
             'a Secrets Manager secret ARN like arn:aws:secretsmanager:us-west-2:123456789012:secret:name-AbCdEf',
           )
           .optional(),
-        /** The Serverless workgroup this endpoint belongs to (written by `sparkify infra up`). */
-        workgroup: z
-          .string()
-          .regex(/^[a-z0-9-]{3,64}$/, 'a workgroup name: 3-64 lower-case letters, digits, hyphens')
-          .optional(),
-        /** The provisioned cluster identifier this endpoint belongs to (written by `sparkify infra up`). */
-        clusterId: z
-          .string()
-          .regex(/^[a-z][a-z0-9-]{0,62}$/, 'a cluster identifier: lower-case letters, digits, hyphens')
-          .optional(),
         /** TLS with certificate verification unless explicitly turned off. */
         tls: z.enum(tlsModes, { error: 'one of verify, no-verify, off' }).default('verify'),
       })
       .strict()
-      .superRefine(
-        (redshift, issues) => {
-          if (redshift.password === undefined && redshift.secretArn === undefined)
-            issues.addIssue({
-              code: 'custom',
-              path: ['password'],
-              message: 'a password, or redshift.secretArn naming a Secrets Manager secret that holds it',
-            });
-          // Reported with the other missing connection values, not only once they are fixed.
-        },
-        { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
-      )
+      .superRefine((redshift, context) => {
+        const need = (path: string, message: string) =>
+          context.addIssue({ code: 'custom', path: [path], message });
+        if (!redshift.database)
+          need('database', 'a database name (required when any Redshift setting is given)');
+        if (!redshift.host && !redshift.workgroup && !redshift.clusterId) {
+          need('host', 'a host name, a workgroup (Serverless) or a cluster id (provisioned)');
+        }
+        const auth = redshiftAuthOf(redshift);
+        if (auth === 'password' && !redshift.password) {
+          need('password', 'a password (or REDSHIFT_CLUSTER_ID / REDSHIFT_WORKGROUP for IAM sign-in)');
+        }
+        if (auth === 'password' && !redshift.user) need('user', 'a user name for password authentication');
+        if (auth === 'secret' && !redshift.secretArn) need('secretArn', 'a secret ARN for auth secret');
+        if ((auth === 'iam' || auth === 'iam-identity') && !redshift.workgroup && !redshift.clusterId) {
+          need('clusterId', 'a cluster id (provisioned) or a workgroup (Serverless) for IAM authentication');
+        }
+        if (auth === 'iam' && !redshift.workgroup && !redshift.user) {
+          need('user', 'the database user GetClusterCredentials signs in as');
+        }
+        if (auth === 'iam-identity' && redshift.workgroup) {
+          need(
+            'auth',
+            'iam on a Serverless workgroup (GetCredentials); iam-identity is for provisioned clusters',
+          );
+        }
+      })
       .optional(),
     iamRoleArn: z
       .string()
@@ -76,10 +123,12 @@ export const configSchema = z
         'an IAM role ARN like arn:aws:iam::123456789012:role/name',
       )
       .optional(),
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, 'an AWS region like us-west-2')
-      .optional(),
+    region: z.string().regex(AWS_REGION, 'an AWS region like us-west-2').optional(),
+    /**
+     * The region of the data COPY reads (its REGION clause), which may differ from the SDK's region. Default:
+     * asked of S3 (GetBucketLocation of the source bucket).
+     */
+    copyRegion: z.string().regex(AWS_REGION, 'an AWS region like us-west-2').optional(),
     s3: z
       .object({
         /** s3://bucket/prefix or a local folder holding song_data/ and log_data/. */
