@@ -11,7 +11,6 @@ import {
   recordFiles,
   recordRejects,
   type Reject,
-  type RunTotals,
   startRun,
 } from './ledger/ledger.js';
 import { recordFieldNulls, recordUnknownKeys, type ReportedUnknownKey } from './ledger/load-observations.js';
@@ -20,14 +19,12 @@ import { type LoadPlan, planLoad } from './plan-load.js';
 import { datasetLocations, openSource, type SourceSpec } from './sources/open-source.js';
 import { isS3Url } from './sources/s3-location.js';
 import type { Source, SourceObject } from './sources/source.js';
-import {
-  planRedshiftStage,
-  type RedshiftStageConfig,
-  type RedshiftStagePlan,
-  stageToRedshift,
-} from './staging/stage-redshift.js';
-import { stageToPostgres } from './staging/stage-postgres.js';
-import type { StageProgress, StageResult } from './staging/stage-result.js';
+import { postgresStager } from './staging/postgres-stager.js';
+import { redshiftStager } from './staging/redshift-stager.js';
+import type { RedshiftStageConfig, RedshiftStagePlan } from './staging/stage-redshift.js';
+import type { StageProgress } from './staging/stage-result.js';
+import type { StagePlan, Stager } from './staging/stager.js';
+import { type LoadPhase, runTotals } from './run-totals.js';
 import { noTransformCounts, runTransforms, type TransformCounts } from './transforms/run-transforms.js';
 
 /** Progress of a long load, for a terminal display. */
@@ -130,14 +127,85 @@ function describeRejects(
   );
 }
 
+/** The stager of the options' target; refuses a configuration that target cannot load from. */
+function openStager(options: LoadOptions, source: Source): Stager {
+  if (options.dialect === 'postgres') {
+    return postgresStager(source, {
+      concurrency: options.concurrency,
+      workers: options.workers,
+      strictKeys: options.strictKeys,
+    });
+  }
+  if (!Object.values(datasetLocations(options.source)).every(isS3Url)) {
+    throw new LoaderError(
+      'SOURCE_INVALID',
+      'The redshift target loads from S3 (its COPY reads the objects itself): give an s3://bucket/prefix source',
+    );
+  }
+  if (!options.redshift) {
+    throw new LoaderError(
+      'CONFIG_INVALID',
+      'The redshift target needs an IAM role ARN and a manifest location',
+    );
+  }
+  return redshiftStager(source, options.s3Client, { ...options.redshift, maxErrors: options.maxErrors ?? 0 });
+}
+
+/** The listing, the load plan and the staging plan: the one plan step of a real run and a dry run. */
+interface PlannedRun {
+  listed: SourceObject[];
+  load: LoadPlan;
+  stage: StagePlan;
+  seconds: number;
+}
+
+/**
+ * Lists the source, plans against the ledger (when there is one and this is not a full refresh) and plans the
+ * staging; records the plan on the result.
+ */
+async function planRun(
+  options: LoadOptions,
+  source: Source,
+  stager: Stager,
+  runLabel: string,
+  result: LoadResult,
+): Promise<PlannedRun> {
+  const started = performance.now();
+  const fullRefresh = options.fullRefresh ?? false;
+  const listed = await listAll(source, options.onProgress);
+  const loaded = fullRefresh || !options.knex ? new Set<string>() : await loadedVersions(options.knex);
+  const plan = planLoad(listed, loaded, fullRefresh);
+  const planned = {
+    listed,
+    load: plan,
+    stage: stager.plan(plan.toLoad, runLabel),
+    seconds: seconds(started),
+  };
+  result.plan = {
+    toLoad: plan.toLoad.length,
+    skipped: plan.skipped.length,
+    bytes: plan.toLoad.reduce((sum, object) => sum + object.size, 0),
+  };
+  result.stages.list = {
+    seconds: planned.seconds,
+    objects: listed.length,
+    bytes: listed.reduce((sum, object) => sum + object.size, 0),
+  };
+  return planned;
+}
+
 /**
  * Loads new source objects into the star schema: lock, list, plan against the ledger, validate and stage,
  * then transform and write the ledger in one transaction. Returns a result for every expected outcome (including
  * bad records); throws only for what cannot be planned for (connection, S3 access, a held lock).
+ *
+ * The lock comes before the listing because the plan reads the ledger: planned outside the lock, a load that
+ * finished in between would have its objects loaded twice.
  */
 export async function load(options: LoadOptions): Promise<LoadResult> {
   const now = options.now ?? (() => new Date());
   const maxErrors = options.maxErrors ?? 0;
+  const fullRefresh = options.fullRefresh ?? false;
   const source = openSource(options.source, options.s3Client);
   const result: LoadResult = {
     status: 'succeeded',
@@ -155,18 +223,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     unknownKeys: [],
     retries: 0,
   };
-  if (options.dialect === 'redshift' && !Object.values(datasetLocations(options.source)).every(isS3Url)) {
-    throw new LoaderError(
-      'SOURCE_INVALID',
-      'The redshift target loads from S3 (its COPY reads the objects itself): give an s3://bucket/prefix source',
-    );
-  }
-  if (options.dialect === 'redshift' && !options.redshift) {
-    throw new LoaderError(
-      'CONFIG_INVALID',
-      'The redshift target needs an IAM role ARN and a manifest location',
-    );
-  }
+  const stager = openStager(options, source);
   if (options.knex && !(await options.knex.schema.hasTable('etl_lock'))) {
     throw new LoaderError(
       'NOT_MIGRATED',
@@ -174,7 +231,16 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     );
   }
 
-  if (options.dryRun) return dryRun(options, source, result);
+  if (options.dryRun) {
+    const planned = await planRun(options, source, stager, 'run-<id>', result);
+    result.status = 'dry-run';
+    result.dryRun = {
+      toLoad: planned.load.toLoad,
+      skipped: planned.load.skipped,
+      ...(planned.stage.redshift ? { redshift: planned.stage.redshift } : {}),
+    };
+    return result;
+  }
   if (!options.knex) throw new LoaderError('CONFIG_INVALID', 'A load needs a warehouse connection');
   const knex = options.knex;
 
@@ -187,12 +253,13 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     await abandonRuns(knex, lock.recoveredFrom, now());
     options.onNotice?.(`recovered the load lock from a process that died (${lock.recoveredFrom})`);
   }
-  const totals: RunTotals = {};
+  // How far the run got: the ledger's totals are those of the phases it finished.
+  let reached: LoadPhase = 'started';
   try {
     result.runId = await startRun(knex, {
       target: options.dialect,
       source: source.description,
-      fullRefresh: options.fullRefresh ?? false,
+      fullRefresh,
       holder: options.holder.holder,
       startedAt: now(),
     });
@@ -203,7 +270,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
       await finishRun(knex, result.runId, {
         status: 'failed',
         finishedAt: now(),
-        totals,
+        totals: runTotals(result, reached),
         errorCode: error instanceof LoaderError ? error.code : 'ERROR',
         errorMessage: (error as Error).message,
       }).catch(() => undefined);
@@ -215,30 +282,21 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   }
 
   async function runLoad(runId: number): Promise<void> {
-    let started = performance.now();
-    const listed = await listAll(source, options.onProgress);
-    const plan = planLoad(
-      listed,
-      options.fullRefresh ? new Set() : await loadedVersions(knex),
-      options.fullRefresh ?? false,
-    );
-    fillPlan(result, plan, listed);
-    result.stages.list.seconds = totals.listSeconds = seconds(started);
-    totals.filesPlanned = plan.toLoad.length;
-    totals.filesSkipped = plan.skipped.length;
+    const planned = await planRun(options, source, stager, `run-${runId}`, result);
+    reached = 'planned';
 
-    if (plan.toLoad.length === 0 && !options.fullRefresh) {
+    if (planned.load.toLoad.length === 0 && !fullRefresh) {
       result.status = 'nothing-new';
       await finishRun(knex, runId, {
         status: 'succeeded',
         finishedAt: now(),
-        totals: { ...totals, recordsRead: 0 },
+        totals: runTotals(result, reached),
       });
       return;
     }
 
-    started = performance.now();
-    const staged = await stage(runId, plan.toLoad);
+    let started = performance.now();
+    const staged = await stager.stage(knex, planned.stage, options.onProgress);
     result.stages.stage = {
       seconds: seconds(started),
       records: staged.recordsRead,
@@ -248,12 +306,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     };
     result.files = staged.files;
     result.rejects = staged.rejects.slice(0, 100);
-    Object.assign(totals, {
-      stageSeconds: result.stages.stage.seconds,
-      recordsRead: staged.recordsRead,
-      recordsStaged: staged.recordsStaged,
-      recordsRejected: staged.recordsRejected,
-    });
+    reached = 'staged';
 
     if (staged.recordsRejected > maxErrors) {
       await recordRejects(knex, runId, staged.rejects);
@@ -262,7 +315,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
       await finishRun(knex, runId, {
         status: 'failed',
         finishedAt: now(),
-        totals,
+        totals: runTotals(result, reached),
         errorCode: 'BAD_RECORDS',
         errorMessage: message,
       });
@@ -275,76 +328,23 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     options.onProgress?.({ stage: 'transform' });
     await knex.transaction(async (trx) => {
       const counts = await runTransforms(trx, {
-        dialect: options.dialect,
-        fullRefresh: options.fullRefresh ?? false,
-        songsStaged: plan.toLoad.some((object) => object.dataset === 'songs'),
-        eventsStaged: plan.toLoad.some((object) => object.dataset === 'events'),
+        tuning: stager.tuning,
+        fullRefresh,
+        songsStaged: planned.load.toLoad.some((object) => object.dataset === 'songs'),
+        eventsStaged: planned.load.toLoad.some((object) => object.dataset === 'events'),
       });
-      result.stages.transform = { seconds: 0, ...counts };
       await recordFiles(trx, runId, staged.files);
       await recordRejects(trx, runId, staged.rejects);
       result.unknownKeys = await recordUnknownKeys(trx, runId, staged.unknownKeys);
       await recordFieldNulls(trx, runId);
-      Object.assign(totals, {
-        nextsongStaged: counts.nextsongStaged,
-        songplaysAdded: counts.songplaysAdded,
-        usersWritten: counts.usersWritten,
-        songsAdded: counts.songsAdded,
-        artistsWritten: counts.artistsWritten,
-        timeAdded: counts.timeAdded,
-        transformSeconds: seconds(started),
+      result.stages.transform = { seconds: seconds(started), ...counts };
+      await finishRun(trx, runId, {
+        status: 'succeeded',
+        finishedAt: now(),
+        totals: runTotals(result, 'transformed'),
       });
-      await finishRun(trx, runId, { status: 'succeeded', finishedAt: now(), totals });
     });
+    // The ledger cannot hold the commit's own time; the result can.
     result.stages.transform.seconds = seconds(started);
   }
-
-  async function stage(runId: number, objects: SourceObject[]): Promise<StageResult> {
-    if (options.dialect === 'postgres') {
-      return stageToPostgres(knex, source, objects, {
-        concurrency: options.concurrency,
-        workers: options.workers,
-        strictKeys: options.strictKeys,
-        onProgress: options.onProgress,
-      });
-    }
-    if (!options.s3Client) throw new LoaderError('CONFIG_INVALID', 'The redshift target needs an S3 client');
-    return stageToRedshift(
-      knex,
-      source,
-      options.s3Client,
-      objects,
-      { ...options.redshift!, maxErrors },
-      `run-${runId}`,
-      options.onProgress,
-    );
-  }
-}
-
-function fillPlan(result: LoadResult, plan: LoadPlan, listed: readonly SourceObject[]): void {
-  result.plan = {
-    toLoad: plan.toLoad.length,
-    skipped: plan.skipped.length,
-    bytes: plan.toLoad.reduce((sum, object) => sum + object.size, 0),
-  };
-  result.stages.list.objects = listed.length;
-  result.stages.list.bytes = listed.reduce((sum, object) => sum + object.size, 0);
-}
-
-async function dryRun(options: LoadOptions, source: Source, result: LoadResult): Promise<LoadResult> {
-  const listed = await listAll(source, options.onProgress);
-  const loaded =
-    options.fullRefresh || !options.knex ? new Set<string>() : await loadedVersions(options.knex);
-  const plan = planLoad(listed, loaded, options.fullRefresh ?? false);
-  fillPlan(result, plan, listed);
-  result.status = 'dry-run';
-  result.dryRun = { toLoad: plan.toLoad, skipped: plan.skipped };
-  if (options.dialect === 'redshift') {
-    result.dryRun.redshift = planRedshiftStage(
-      plan.toLoad,
-      { ...options.redshift!, maxErrors: options.maxErrors ?? 0 },
-      'run-<id>',
-    );
-  }
-  return result;
 }

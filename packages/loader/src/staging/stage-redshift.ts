@@ -37,11 +37,18 @@ export interface Upload {
   body: string;
 }
 
+/** One statement of the Redshift path, with what it is: a COPY's outcome is read back, a TRUNCATE's is not. */
+export interface RedshiftStatement {
+  kind: 'truncate' | 'copy';
+  dataset: Dataset;
+  sql: string;
+}
+
 /** Everything the Redshift path will send, computed without a cluster: printed by --dry-run, tested as text. */
 export interface RedshiftStagePlan {
   sample: SourceObject[];
   uploads: Upload[];
-  statements: { dataset: Dataset | null; sql: string }[];
+  statements: RedshiftStatement[];
 }
 
 /** Evenly spread objects (at most `count` per dataset) to validate before loading. */
@@ -63,7 +70,8 @@ export function planRedshiftStage(
   const folder = parseS3Url(config.manifestPrefix);
   const base = joinLocation(`s3://${folder.bucket}/${folder.prefix}`, runLabel);
   const uploads: Upload[] = [];
-  const statements: RedshiftStagePlan['statements'] = datasets.map((dataset) => ({
+  const statements: RedshiftStatement[] = datasets.map((dataset) => ({
+    kind: 'truncate',
     dataset,
     sql: `TRUNCATE ${stagingTable[dataset].name}`,
   }));
@@ -81,6 +89,7 @@ export function planRedshiftStage(
       const manifestUrl = `${base}/${dataset}${gzip ? '-gzip' : ''}.manifest`;
       uploads.push({ url: manifestUrl, body: buildManifest(group) });
       statements.push({
+        kind: 'copy',
         dataset,
         sql: buildCopyStatement({
           dataset,
@@ -120,104 +129,104 @@ async function validateSample(source: Source, sample: readonly SourceObject[]): 
   return rejects;
 }
 
-/**
- * Stages through Redshift's own COPY: validates a sample first and refuses to COPY when it fails, writes the
- * manifests, runs the COPYs (the data never passes through Node), then reads rows loaded and load errors.
- */
-export async function stageToRedshift(
-  knex: Knex,
-  source: Source,
-  s3: S3Client,
-  objects: readonly SourceObject[],
-  config: RedshiftStageConfig,
-  runLabel: string,
-  onProgress?: (progress: StageProgress) => void,
-): Promise<StageResult> {
-  const plan = planRedshiftStage(objects, config, runLabel);
-  const sampleRejects = await validateSample(source, plan.sample);
-  // Bad records in the sample beyond what may be quarantined: refuse to COPY. Within the limit, COPY goes on
-  // and Redshift's own MAXERROR counts them (they come back from the load errors, not counted twice).
-  if (sampleRejects.length > config.maxErrors) {
-    return { ...emptyStageResult(), rejects: sampleRejects, recordsRejected: sampleRejects.length };
-  }
-  for (const upload of plan.uploads) {
+/** Writes the plan's manifests and JSONPaths file to S3, where the COPYs read them. */
+export async function uploadStageFiles(s3: S3Client, uploads: readonly Upload[]): Promise<void> {
+  for (const upload of uploads) {
     const { bucket, prefix: key } = parseS3Url(upload.url, { folder: false });
     await s3.send(
       new PutObjectCommand({ Bucket: bucket, Key: key, Body: upload.body, ContentType: 'application/json' }),
     );
   }
-  const result = emptyStageResult();
-  const byKey = new Map(objects.map((object) => [object.key, { object, lines: 0, errors: 0 }]));
-  const connection = await knex.client.acquireConnection();
+}
+
+/** A database session that answers plain SQL: a pg client on one connection, so pg_last_copy_id() is ours. */
+export interface SqlSession {
+  query(sql: string): Promise<{ rows: unknown[] }>;
+}
+
+/** One row of STL_LOAD_ERRORS / SYS_LOAD_ERROR_DETAIL as the load-error queries name its columns. */
+interface LoadErrorRow {
+  object_key: string;
+  line_number: number;
+  field: string | null;
+  reason: string;
+  raw: string;
+}
+
+/** What one COPY did, read back from the session right after it. */
+export interface CopyOutcome {
+  /** False when the COPY failed on bad data (MAXERROR reached): then nothing was loaded. */
+  succeeded: boolean;
+  /** Rows loaded (pg_last_copy_count(); 0 after a failure). */
+  loaded: number;
+  /** One per rejected record. */
+  errors: Reject[];
+  /** Lines each file contributed (STL_LOAD_COMMITS; empty on Serverless, which has no STL views). */
+  lines: { key: string; lines: number }[];
+}
+
+/**
+ * Runs one COPY and reads back rows loaded, load errors and lines per file. A COPY that fails with load errors
+ * is bad data (an outcome); one that fails without any is not ours to explain and throws.
+ */
+export async function runCopy(
+  session: SqlSession,
+  statement: RedshiftStatement,
+  serverless: boolean,
+): Promise<CopyOutcome> {
+  let succeeded = true;
   try {
-    const readLoadErrors = async () =>
-      (await connection.query(config.serverless ? serverlessLoadErrorsSql : loadErrorsSql)).rows as {
-        object_key: string;
-        line_number: number;
-        field: string | null;
-        reason: string;
-        raw: string;
-      }[];
-    for (const statement of plan.statements) {
-      let copyFailed = false;
-      try {
-        await connection.query(statement.sql);
-      } catch (error) {
-        // A COPY that hit MAXERROR is bad data: its load errors say where; anything else is not ours to explain.
-        if (!statement.sql.startsWith('COPY')) throw error;
-        copyFailed = true;
-      }
-      if (!statement.sql.startsWith('COPY')) continue;
-      const errors = await readLoadErrors();
-      if (copyFailed && errors.length === 0) {
-        throw new LoaderError(
-          'COPY_FAILED',
-          `Redshift COPY failed and reported no load errors: ${statement.sql}`,
-        );
-      }
-      const loaded = copyFailed ? 0 : Number((await connection.query(lastCopyCountSql)).rows[0]?.loaded ?? 0);
-      if (!config.serverless) {
-        for (const row of (await connection.query(loadCommitsSql)).rows as {
-          object_key: string;
-          lines: number;
-        }[]) {
-          const entry = byKey.get(row.object_key);
-          if (entry) entry.lines += Number(row.lines);
-        }
-      }
-      for (const error of errors) {
-        const entry = byKey.get(error.object_key);
-        if (entry) entry.errors += 1;
-        result.rejects.push({
-          dataset: statement.dataset ?? 'events',
-          key: error.object_key,
-          line: Number(error.line_number),
-          field: error.field,
-          reason: error.reason,
-          raw: error.raw,
-        });
-      }
-      result.recordsStaged += loaded;
-      result.recordsRejected += errors.length;
-      if (copyFailed) break;
-      onProgress?.({
-        stage: 'stage',
-        objectsDone: objects.length,
-        objectsTotal: objects.length,
-        records: loaded,
-        bytes: 0,
-      });
-    }
-  } catch (error) {
-    throw new LoaderError('COPY_FAILED', `Redshift COPY failed: ${(error as Error).message}`, {
-      cause: error,
-    });
-  } finally {
-    await knex.client.releaseConnection(connection);
+    await session.query(statement.sql);
+  } catch {
+    succeeded = false;
   }
-  result.recordsRead = result.recordsStaged + result.recordsRejected;
-  result.files = [...byKey.values()].map(({ object, lines, errors }): FileOutcome => {
-    // Song objects hold one record; an NDJSON log holds one per line (STL_LOAD_COMMITS counts lines).
+  const errorRows = (await session.query(serverless ? serverlessLoadErrorsSql : loadErrorsSql))
+    .rows as LoadErrorRow[];
+  if (!succeeded && errorRows.length === 0) {
+    throw new LoaderError(
+      'COPY_FAILED',
+      `Redshift COPY failed and reported no load errors: ${statement.sql}`,
+    );
+  }
+  const countRows = succeeded ? ((await session.query(lastCopyCountSql)).rows as { loaded?: unknown }[]) : [];
+  const loaded = Number(countRows[0]?.loaded ?? 0);
+  const lines = serverless
+    ? []
+    : ((await session.query(loadCommitsSql)).rows as { object_key: string; lines: number }[]).map((row) => ({
+        key: row.object_key,
+        lines: Number(row.lines),
+      }));
+  const errors = errorRows.map((row): Reject => ({
+    dataset: statement.dataset,
+    key: row.object_key,
+    line: Number(row.line_number),
+    field: row.field,
+    reason: row.reason,
+    raw: row.raw,
+  }));
+  return { succeeded, loaded, errors, lines };
+}
+
+/**
+ * Per-file outcomes of the COPYs (pure). Song objects hold one record; an NDJSON log holds one per line
+ * (STL_LOAD_COMMITS counts lines), and a file is never said to have read fewer records than it rejected.
+ */
+export function redshiftFileOutcomes(
+  objects: readonly SourceObject[],
+  copies: readonly CopyOutcome[],
+): FileOutcome[] {
+  const byKey = new Map(objects.map((object) => [object.key, { object, lines: 0, errors: 0 }]));
+  for (const copy of copies) {
+    for (const { key, lines } of copy.lines) {
+      const entry = byKey.get(key);
+      if (entry) entry.lines += lines;
+    }
+    for (const error of copy.errors) {
+      const entry = byKey.get(error.key);
+      if (entry) entry.errors += 1;
+    }
+  }
+  return [...byKey.values()].map(({ object, lines, errors }): FileOutcome => {
     const read = object.dataset === 'songs' ? Math.max(1, errors) : Math.max(lines, errors);
     return {
       dataset: object.dataset,
@@ -229,5 +238,66 @@ export async function stageToRedshift(
       rejected: errors,
     };
   });
+}
+
+export interface StageRedshiftOptions {
+  s3: S3Client;
+  /** Bad records tolerated: a sample with more is refused before any COPY. */
+  maxErrors: number;
+  serverless?: boolean;
+  onProgress?: (progress: StageProgress) => void;
+}
+
+/**
+ * Stages through Redshift's own COPY: validates a sample first and refuses to COPY when it fails, writes the
+ * manifests, runs the COPYs (the data never passes through Node), then reads rows loaded and load errors.
+ */
+export async function stageToRedshift(
+  knex: Knex,
+  source: Source,
+  plan: RedshiftStagePlan & { objects: readonly SourceObject[] },
+  options: StageRedshiftOptions,
+): Promise<StageResult> {
+  const sampleRejects = await validateSample(source, plan.sample);
+  // Bad records in the sample beyond what may be quarantined: refuse to COPY. Within the limit, COPY goes on
+  // and Redshift's own MAXERROR counts them (they come back from the load errors, not counted twice).
+  if (sampleRejects.length > options.maxErrors) {
+    return { ...emptyStageResult(), rejects: sampleRejects, recordsRejected: sampleRejects.length };
+  }
+  await uploadStageFiles(options.s3, plan.uploads);
+  const copies: CopyOutcome[] = [];
+  const connection = (await knex.client.acquireConnection()) as SqlSession;
+  try {
+    for (const statement of plan.statements) {
+      if (statement.kind === 'truncate') {
+        await connection.query(statement.sql);
+        continue;
+      }
+      const copy = await runCopy(connection, statement, options.serverless ?? false);
+      copies.push(copy);
+      if (!copy.succeeded) break;
+      options.onProgress?.({
+        stage: 'stage',
+        objectsDone: plan.objects.length,
+        objectsTotal: plan.objects.length,
+        records: copy.loaded,
+        bytes: 0,
+      });
+    }
+  } catch (error) {
+    throw new LoaderError('COPY_FAILED', `Redshift COPY failed: ${(error as Error).message}`, {
+      cause: error,
+    });
+  } finally {
+    await knex.client.releaseConnection(connection);
+  }
+  const result = emptyStageResult();
+  for (const copy of copies) {
+    result.rejects.push(...copy.errors);
+    result.recordsStaged += copy.loaded;
+    result.recordsRejected += copy.errors.length;
+  }
+  result.recordsRead = result.recordsStaged + result.recordsRejected;
+  result.files = redshiftFileOutcomes(plan.objects, copies);
   return result;
 }

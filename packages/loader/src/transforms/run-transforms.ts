@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Dialect } from '@sparkify/schema';
+import type { TransformTuning } from '../staging/stager.js';
 import * as sql from './transform-sql.js';
 
 /** What the transform changed, statement by statement. */
@@ -14,7 +14,8 @@ export interface TransformCounts {
 }
 
 export interface TransformOptions {
-  dialect: Dialect;
+  /** The target's session tuning around the shared SQL (work_mem and ANALYZE on PostgreSQL). */
+  tuning: TransformTuning;
   fullRefresh: boolean;
   /** This load staged songs: artists may be redefined and earlier plays may match now. */
   songsStaged: boolean;
@@ -41,16 +42,6 @@ async function run(trx: Knex.Transaction, statement: string): Promise<number> {
 }
 
 /**
- * PostgreSQL-only tuning around the shared SQL: room to sort a million plays in memory, and statistics for
- * the temporary tables so that their joins plan as hash joins. Redshift manages both itself.
- */
-async function tune(trx: Knex.Transaction, dialect: Dialect, statement: 'begin' | 'analyze', table?: string) {
-  if (dialect !== 'postgres') return;
-  if (statement === 'begin') await trx.raw(`SET LOCAL work_mem = '256MB'`);
-  else await trx.raw(`ANALYZE ${table}`);
-}
-
-/**
  * Moves the staged records into the star schema inside the caller's transaction (the same one that writes the
  * ledger rows), in dependency order: songs and artists, then plays (match keys, songplays, time), then users.
  */
@@ -59,7 +50,7 @@ export async function runTransforms(
   options: TransformOptions,
 ): Promise<TransformCounts> {
   const counts = noTransformCounts();
-  await tune(trx, options.dialect, 'begin');
+  await options.tuning.beginTransform(trx);
   if (options.fullRefresh) for (const statement of sql.clearForFullRefresh) await run(trx, statement);
   const earlierPlays = await trx.raw<{ rows: unknown[] }>('SELECT 1 FROM songplays LIMIT 1');
   const hadSongplays = earlierPlays.rows.length > 0;
@@ -73,14 +64,14 @@ export async function runTransforms(
   const matching = (options.songsStaged && hadSongplays) || options.eventsStaged;
   if (matching) {
     await run(trx, sql.createSongMatches);
-    await tune(trx, options.dialect, 'analyze', 'song_matches');
+    await options.tuning.temporaryTableFilled(trx, 'song_matches');
   }
   if (options.songsStaged && hadSongplays) counts.songplaysRematched = await run(trx, sql.rematchSongplays);
   if (options.eventsStaged) {
     const staged = await trx.raw<{ rows: { count: string | number }[] }>(sql.countStagedPlays);
     counts.nextsongStaged = Number(staged.rows[0]?.count ?? 0);
     await run(trx, sql.createNewPlays);
-    await tune(trx, options.dialect, 'analyze', 'new_plays');
+    await options.tuning.temporaryTableFilled(trx, 'new_plays');
     await run(trx, sql.insertPlayKeys);
     counts.songplaysAdded = await run(trx, sql.insertSongplays);
     counts.timeAdded = await run(trx, sql.insertTime);

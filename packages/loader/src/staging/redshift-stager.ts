@@ -1,0 +1,43 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { LoaderError } from '../errors.js';
+import type { Source } from '../sources/source.js';
+import {
+  planRedshiftStage,
+  type RedshiftStageConfig,
+  type RedshiftStagePlan,
+  stageToRedshift,
+} from './stage-redshift.js';
+import type { StagePlan, Stager, TransformTuning } from './stager.js';
+
+/** Redshift sorts in memory and keeps statistics itself (and has no SET LOCAL work_mem): nothing to tune. */
+export const redshiftTuning: TransformTuning = {
+  beginTransform: () => Promise.resolve(),
+  temporaryTableFilled: () => Promise.resolve(),
+};
+
+/** A Redshift staging plan: the objects and the uploads and statements that load them. */
+export interface RedshiftPlan extends StagePlan {
+  redshift: RedshiftStagePlan;
+}
+
+/** The Redshift target: manifests on S3 and Redshift's own COPY (see stageToRedshift). */
+export function redshiftStager(
+  source: Source,
+  s3: S3Client | undefined,
+  config: RedshiftStageConfig,
+): Stager<RedshiftPlan> {
+  return {
+    dialect: 'redshift',
+    plan: (objects, runLabel) => ({ objects, redshift: planRedshiftStage(objects, config, runLabel) }),
+    stage: async (knex, plan, onProgress) => {
+      if (!s3) throw new LoaderError('CONFIG_INVALID', 'The redshift target needs an S3 client');
+      return stageToRedshift(
+        knex,
+        source,
+        { ...plan.redshift, objects: plan.objects },
+        { s3, maxErrors: config.maxErrors, serverless: config.serverless, onProgress },
+      );
+    },
+    tuning: redshiftTuning,
+  };
+}
