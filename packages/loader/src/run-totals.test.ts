@@ -24,6 +24,7 @@ const result: LoadResult = {
   },
   files: [],
   rejects: [],
+  unknownKeys: [],
   retries: 0,
 };
 
