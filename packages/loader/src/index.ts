@@ -22,6 +22,13 @@ export {
 export { type UnknownKey, unknownKeysOf } from './records/unknown-keys.js';
 export { copyTextField } from './records/copy-text.js';
 export { encodeRecord, copyColumns } from './records/encode-record.js';
+export {
+  DEFAULT_MIN_EVENT_TIME_MS,
+  defaultRecordRules,
+  findDuplicateKey,
+  scanDuplicateKey,
+  type RecordRules,
+} from './records/ambiguous-json.js';
 export { validateRecord, schemaFiles } from './records/validate-record.js';
 export {
   buildCopyStatement,

@@ -14,6 +14,7 @@ import {
   startRun,
 } from './ledger/ledger.js';
 import { recordFieldNulls, recordUnknownKeys, type ReportedUnknownKey } from './ledger/load-observations.js';
+import { type RecordRules } from './records/ambiguous-json.js';
 import { acquireLoadLock, type LockHolder, releaseLoadLock } from './ledger/load-lock.js';
 import { type LoadPlan, planLoad } from './plan-load.js';
 import { datasetLocations, openSource, type SourceSpec } from './sources/open-source.js';
@@ -53,6 +54,8 @@ export interface LoadOptions {
   /** Worker threads that parse and validate on the postgres target (0: none; default: cores - 1, 1 to 4). */
   workers?: number;
   redshift?: Omit<RedshiftStageConfig, 'maxErrors'>;
+  /** Record checks beyond the JSON Schema, where real data varies (the earliest plausible event time). */
+  recordRules?: Partial<RecordRules>;
   onProgress?: (progress: LoadProgress) => void;
   /** Notable events worth telling the user (a recovered lock). */
   onNotice?: (message: string) => void;
@@ -134,6 +137,7 @@ function openStager(options: LoadOptions, source: Source): Stager {
       concurrency: options.concurrency,
       workers: options.workers,
       strictKeys: options.strictKeys,
+      rules: options.recordRules,
     });
   }
   if (!Object.values(datasetLocations(options.source)).every(isS3Url)) {

@@ -62,3 +62,40 @@ describe('worker threads', () => {
     expect(await ledger(threaded)).toEqual(await ledger(inline));
   });
 });
+
+describe('ambiguous JSON', () => {
+  it('gets the same verdicts on worker threads as inline: duplicate keys, lone surrogates, ts in seconds', async () => {
+    const { songFiles } = smallDataset();
+    const lines = Array.from({ length: 3000 }, (_, index) =>
+      JSON.stringify(
+        play({
+          sessionId: 9000 + Math.floor(index / 50),
+          itemInSession: index % 50,
+          location: `Town ${index}`,
+        }),
+      ),
+    );
+    lines[10] = lines[10]!.replace('"userId":"10"', '"userId":"10","userId":"11"');
+    lines[1500] = lines[1500]!.replace('"song":"Title One"', '"song":"Title \\ud800One"');
+    lines[2999] = lines[2999]!.replace('"ts":1541106106796', '"ts":1541106106');
+    const root = writeFixture({ ...songFiles, 'log_data/2018/11/2018-11-20-events.json': lines.join('\n') });
+
+    const inline = await freshWarehouse();
+    const single = await loadInto(inline.knex, { source: { source: root }, workers: 0, maxErrors: 10 });
+    const threaded = await freshWarehouse();
+    const parallel = await loadInto(threaded.knex, { source: { source: root }, workers: 2, maxErrors: 10 });
+
+    expect(single.status).toBe('succeeded');
+    expect(single.stages.stage.rejected).toBe(3);
+    const verdicts = (await ledger(inline)).rejects.map((reject) => [reject.line_number, reject.field]);
+    expect(verdicts).toEqual([
+      [11, '/userId'],
+      [1501, '/song'],
+      [3000, '/ts'],
+    ]);
+    // 6 songs and 2,997 plays staged.
+    expect(parallel.stages.stage).toMatchObject({ records: 3006, staged: 3003, rejected: 3 });
+    expect(await ledger(threaded)).toEqual(await ledger(inline));
+    expect(await starSnapshot(threaded.knex)).toEqual(await starSnapshot(inline.knex));
+  });
+});

@@ -36,6 +36,7 @@ export interface LoadCommandOptions extends GlobalOptions {
   serverless?: boolean;
   progress?: boolean;
   verbose?: boolean;
+  minEventTime?: string;
 }
 
 function wholeNumber(name: string, value: string | undefined, fallback: number, max: number): number {
@@ -58,6 +59,18 @@ export function asCliError(error: unknown): unknown {
       cause: error,
     },
   );
+}
+
+/** `--min-event-time`: an ISO date (2000-01-01) or epoch milliseconds. */
+function eventTimeBound(value: string | undefined): { minEventTimeMs: number } | undefined {
+  if (value === undefined) return undefined;
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isSafeInteger(ms)) {
+    throw new CliError(
+      `--min-event-time: expected a date (2000-01-01) or epoch milliseconds, got "${value}"`,
+    );
+  }
+  return { minEventTimeMs: ms };
 }
 
 /** The load options a command line and a configuration give, before the warehouse is known. */
@@ -97,6 +110,7 @@ function loadSettings(
     waitMs: wait * 1000,
     isProcessAlive,
     concurrency: wholeNumber('--concurrency', options.concurrency, 8, 256) || 1,
+    ...(options.minEventTime === undefined ? {} : { recordRules: eventTimeBound(options.minEventTime) }),
     ...(options.workers === undefined ? {} : { workers: wholeNumber('--workers', options.workers, 0, 64) }),
   };
   if (usesS3 || config.target === 'redshift') settings.s3Client = s3ClientFor(config, options.endpoint);
@@ -188,6 +202,10 @@ export function registerLoadCommand(program: Command, context: CliContext): void
     .addOption(new Option('--manifest-prefix <s3url>', 'redshift: where manifests and JSONPaths are written'))
     .addOption(
       new Option('--serverless', 'redshift: read load errors from SYS_LOAD_ERROR_DETAIL (Serverless)'),
+    )
+    .option(
+      '--min-event-time <date>',
+      'events before this are refused as a ts in seconds, not milliseconds (default 2000-01-01)',
     )
     .option('--no-progress', 'no progress line on a terminal')
     .option('--verbose', 'list every object in a dry run')

@@ -2,6 +2,13 @@ import type { Column } from '@sparkify/schema';
 import { type Dataset, stagingTable } from '../dataset.js';
 import { copyTextField } from './copy-text.js';
 import { unknownKeysOf } from './unknown-keys.js';
+import {
+  checkEventTime,
+  defaultRecordRules,
+  findDuplicateKey,
+  findLoneSurrogate,
+  type RecordRules,
+} from './ambiguous-json.js';
 import { type FieldProblem, validateRecord } from './validate-record.js';
 
 /** A COPY row (with the keys the format does not know, usually none), or why the record cannot be staged. */
@@ -38,20 +45,40 @@ export function copyColumns(dataset: Dataset): string[] {
 /**
  * Parses, validates and encodes one raw record as a COPY text row (with its newline). Strings longer than their
  * column in UTF-8 bytes are refused here, as Redshift would refuse them, so both targets accept the same data.
- * Keys the format does not know are returned (schema drift); with `strictKeys` they make the record bad.
+ * Keys the format does not know are returned (schema drift); with `rules.strictKeys` they make the record bad.
+ * Ambiguous JSON is refused too: a key named twice, a lone surrogate, an event time that looks like seconds.
  */
-export function encodeRecord(dataset: Dataset, text: string, strictKeys = false): EncodedRecord {
+export function encodeRecord(
+  dataset: Dataset,
+  text: string,
+  rules: RecordRules = defaultRecordRules,
+): EncodedRecord {
   let record: unknown;
   try {
     record = JSON.parse(text);
   } catch (error) {
     return { problem: { field: null, reason: `invalid JSON: ${(error as Error).message}` } };
   }
+  const duplicate = findDuplicateKey(text, record);
+  if (duplicate) {
+    return {
+      problem: {
+        field: duplicate,
+        reason: 'is named twice in one object; which value is meant is ambiguous, so the record is refused',
+      },
+    };
+  }
+  const lone = findLoneSurrogate(text, record);
+  if (lone) return { problem: lone };
   const invalid = validateRecord(dataset, record);
   if (invalid) return { problem: invalid };
   const values = record as Record<string, unknown>;
+  if (dataset === 'events') {
+    const early = checkEventTime(values.ts as number, rules);
+    if (early) return { problem: early };
+  }
   const unknownKeys = unknownKeysOf(dataset, values);
-  if (strictKeys && unknownKeys.length > 0) {
+  if (rules.strictKeys && unknownKeys.length > 0) {
     return {
       problem: {
         field: `/${unknownKeys[0]!}`,

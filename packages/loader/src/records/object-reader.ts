@@ -1,4 +1,5 @@
 import type { Dataset } from '../dataset.js';
+import { defaultRecordRules, type RecordRules } from './ambiguous-json.js';
 import { encodeRecord } from './encode-record.js';
 import { tallyUnknownKeys, type UnknownKeyCount } from './unknown-keys.js';
 import {
@@ -47,7 +48,7 @@ export class ObjectReader {
     private readonly onRows: (rows: Buffer) => void,
     private readonly keepProblems = 1000,
     private readonly batchBytes = 512 * 1024,
-    private readonly strictKeys = false,
+    private readonly rules: RecordRules = defaultRecordRules,
   ) {
     this.splitter = dataset === 'events' ? ndjsonSplitter() : jsonValuesSplitter();
     // Start small (most song objects hold one row) and grow to batchBytes once an object proves large.
@@ -89,7 +90,7 @@ export class ObjectReader {
       this.reject(record.line, { field: null, reason: record.problem }, record.text);
       return;
     }
-    const encoded = encodeRecord(this.dataset, record.text, this.strictKeys);
+    const encoded = encodeRecord(this.dataset, record.text, this.rules);
     if (encoded.problem) {
       this.reject(record.line, encoded.problem, record.text);
       return;

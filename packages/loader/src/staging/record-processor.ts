@@ -4,6 +4,7 @@ import type { Dataset } from '../dataset.js';
 import { type ObjectCounts, ObjectReader, type RecordProblem } from '../records/object-reader.js';
 import type { UnknownKeyCount } from '../records/unknown-keys.js';
 import type { WorkerReply, WorkerRequest } from './record-worker-protocol.js';
+import { defaultRecordRules, type RecordRules } from '../records/ambiguous-json.js';
 
 /** Reads one object's chunks into COPY rows; `rows` receives them in order, and may ask to wait (backpressure). */
 export interface ObjectSession {
@@ -25,7 +26,10 @@ export interface RecordProcessor {
 }
 
 /** Parses, validates and encodes on the calling thread: for tiny loads and as the reference behaviour. */
-export function inlineProcessor(keepProblems: number, strictKeys = false): RecordProcessor {
+export function inlineProcessor(
+  keepProblems: number,
+  rules: RecordRules = defaultRecordRules,
+): RecordProcessor {
   return {
     open(dataset, rows) {
       // One push can produce several batches: each write waits for the previous, and the chain is awaited.
@@ -38,7 +42,7 @@ export function inlineProcessor(keepProblems: number, strictKeys = false): Recor
         },
         keepProblems,
         undefined,
-        strictKeys,
+        rules,
       );
       return {
         async push(chunk) {
@@ -90,7 +94,7 @@ const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 96
 export function workerProcessor(
   keepProblems: number,
   size = Math.min(4, Math.max(1, availableParallelism())),
-  strictKeys = false,
+  rules: RecordRules = defaultRecordRules,
 ): RecordProcessor {
   const workers = Array.from(
     { length: size },
@@ -117,13 +121,13 @@ export function workerProcessor(
       const inFlight: Promise<WorkerReply>[] = [];
       let delivered: Promise<void> = Promise.resolve();
       const send = (
-        request: Omit<WorkerRequest, 'id' | 'dataset' | 'keepProblems' | 'strictKeys'>,
+        request: Omit<WorkerRequest, 'id' | 'dataset' | 'keepProblems' | 'rules'>,
         transfer: ArrayBuffer[],
       ) => {
         if (failure) throw failure;
         const reply = new Promise<WorkerReply>((resolve) => queue.push(resolve));
         worker.postMessage(
-          { id, dataset, keepProblems, strictKeys, ...request } satisfies WorkerRequest,
+          { id, dataset, keepProblems, rules, ...request } satisfies WorkerRequest,
           transfer,
         );
         // Rows are written in the order their chunks were sent: each waits for the one sent before it.

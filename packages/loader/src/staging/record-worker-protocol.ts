@@ -1,3 +1,4 @@
+import type { RecordRules } from '../records/ambiguous-json.js';
 import type { ObjectCounts, RecordProblem } from '../records/object-reader.js';
 import type { UnknownKeyCount } from '../records/unknown-keys.js';
 
@@ -6,7 +7,7 @@ export interface WorkerRequest {
   id: number;
   dataset: string;
   keepProblems: number;
-  strictKeys: boolean;
+  rules: RecordRules;
   chunk?: Uint8Array;
   end?: 'complete' | 'aborted';
 }

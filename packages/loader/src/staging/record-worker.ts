@@ -21,7 +21,7 @@ port.on('message', (request: WorkerRequest) => {
         (batch) => rows.push(batch),
         request.keepProblems,
         undefined,
-        request.strictKeys,
+        request.rules,
       ),
       rows,
     };

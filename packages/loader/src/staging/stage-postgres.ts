@@ -8,6 +8,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { type Dataset, datasets, stagingTable } from '../dataset.js';
 import { LoaderError } from '../errors.js';
 import type { FileOutcome } from '../ledger/ledger.js';
+import { defaultRecordRules, type RecordRules } from '../records/ambiguous-json.js';
 import { copyColumns } from '../records/encode-record.js';
 import { mergeUnknownKeys } from '../records/unknown-keys.js';
 import type { Source, SourceObject } from '../sources/source.js';
@@ -24,6 +25,8 @@ export interface StagePostgresOptions {
   keepRejects?: number;
   /** Records carrying a key the format does not know are bad records (default: counted, then ignored). */
   strictKeys?: boolean;
+  /** Record checks beyond the JSON Schema (the earliest plausible event time). */
+  rules?: Partial<RecordRules>;
   onProgress?: (progress: StageProgress) => void;
 }
 
@@ -79,12 +82,16 @@ export async function stageToPostgres(
   const result = emptyStageResult();
   const keepRejects = options.keepRejects ?? 10_000;
   const plannedBytes = objects.reduce((sum, object) => sum + object.size, 0);
-  const strictKeys = options.strictKeys ?? false;
-  const inline = inlineProcessor(1000, strictKeys);
+  const rules: RecordRules = {
+    ...defaultRecordRules,
+    ...options.rules,
+    strictKeys: options.strictKeys ?? options.rules?.strictKeys ?? false,
+  };
+  const inline = inlineProcessor(1000, rules);
   const threads: RecordProcessor =
     options.workers === 0 || (options.workers === undefined && plannedBytes < WORKERS_FROM_BYTES)
       ? inline
-      : workerProcessor(1000, options.workers, strictKeys);
+      : workerProcessor(1000, options.workers, rules);
   // A small object (production song data is one song per object) costs more to send to a thread and back
   // than to parse here; large ones (a day of logs) go to the threads.
   const processorFor = (object: SourceObject) => (object.size < THREAD_FROM_OBJECT_BYTES ? inline : threads);
