@@ -142,7 +142,7 @@ export class EventSimulator {
       options.tally.defect({ key: day.key, line: this.dayEvent + 1, kind });
       return plantDefect(kind, logFieldsOf(actor, page, playText, event));
     }
-    options.tally.event(loggedIn ? user.index : -1, level, ts, play);
+    options.tally.event(loggedIn ? user.index : -1, level, ts, event.sessionId, play);
     return composeLogLine(actor, page, playText, event);
   }
 

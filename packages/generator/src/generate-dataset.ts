@@ -9,6 +9,7 @@ import {
   type GenerateOptions,
   type ResolvedGenerateOptions,
 } from './generate-options.js';
+import { ListeningTally } from './listening-tally.js';
 import { LogTally, type LogTruth } from './log-tally.js';
 import { planDays } from './plan-days.js';
 import { createPlayPool } from './play-pool.js';
@@ -89,7 +90,7 @@ export async function generateDataset(
   const firstDayMs = (days[0] as { startMs: number }).startMs;
   const msOffset = Prng.derive(seed, 'ms-offset').int(1000);
   const users = createUserRoster(seed, resolved.users, firstDayMs, msOffset);
-  const tally = new LogTally(users.length);
+  const tally = new LogTally(users.length, new ListeningTally(users));
   const simulator = new EventSimulator({
     seed,
     users,

@@ -1,4 +1,6 @@
+import type { ListeningTally, ListeningTruth } from './listening-tally.js';
 import { defectKinds, type DefectKind, type PlantedDefect } from './plant-defect.js';
+import type { Play } from './play-pool.js';
 
 /** The ground truth of the log files, counted over valid events only (planted defects are listed apart). */
 export interface LogTruth {
@@ -19,6 +21,8 @@ export interface LogTruth {
   defectsByKind: Record<DefectKind, number>;
   /** The first `maxListedDefects` defects, in file order. */
   defects: PlantedDefect[];
+  /** What the analytics questions must answer (plays per hour, top songs as played, sessions, …). */
+  listening: ListeningTruth;
 }
 
 /** How many planted defects a summary lists one by one. */
@@ -44,17 +48,21 @@ export class LogTally {
   >;
   private readonly defects: PlantedDefect[] = [];
 
-  constructor(userCount: number) {
+  constructor(
+    userCount: number,
+    private readonly listening: ListeningTally,
+  ) {
     this.latestLevel = new Uint8Array(userCount);
   }
 
   /** A good event; `userIndex` is -1 when logged out. */
-  event(userIndex: number, level: 'free' | 'paid', ts: number, play: { matched: boolean } | null): void {
+  event(userIndex: number, level: 'free' | 'paid', ts: number, sessionId: number, play: Play | null): void {
     this.events += 1;
     if (userIndex >= 0) this.latestLevel[userIndex] = levelCodes[level];
     if (play === null) return;
     this.nextSongEvents += 1;
     if (play.matched) this.matchedPlays += 1;
+    this.listening.play(userIndex, level, ts, sessionId, play);
     if (ts !== this.lastPlayTs) {
       this.distinctPlayTimes += 1;
       this.lastPlayTs = ts;
@@ -89,6 +97,7 @@ export class LogTally {
       defectCount: this.defectCount,
       defectsByKind: { ...this.defectsByKind },
       defects: [...this.defects],
+      listening: this.listening.truth(),
     };
   }
 }
