@@ -20,6 +20,8 @@ export interface PlayedArtist {
 export interface MatchedSong {
   title: string;
   artist: string;
+  /** The catalog artist (artist names are not unique). */
+  artistId: string;
   length: number;
   plays: number;
 }
@@ -183,7 +185,7 @@ export class ListeningTally {
       artists.set(artist, byArtist);
       if (play.matched) {
         const key = JSON.stringify([title, artist, length]);
-        const entry = matched.get(key) ?? { title, artist, length, plays: 0 };
+        const entry = matched.get(key) ?? { title, artist, artistId: play.artistId ?? '', length, plays: 0 };
         entry.plays += plays;
         matched.set(key, entry);
       }

@@ -8,6 +8,8 @@ import { artistName, songTitle, type SongCatalog } from './song-catalog.js';
 export interface Play extends PlaySegments {
   /** Title + artist name + duration equal those of at least one catalog song. */
   matched: boolean;
+  /** The artist_id of the catalog song a matched play matches (duplicates of a song share its artist). */
+  artistId?: string;
 }
 
 /** The songs users play: some from the catalog (matching it exactly), most heard only in the logs. */
@@ -30,7 +32,10 @@ export function createPlayPool(seed: string | number, catalog: SongCatalog): Pla
   for (let candidate = 0; candidate < candidates; candidate += 1) {
     const song = catalog.songAt(Math.floor((candidate * catalog.songCount) / candidates));
     if (!isAscii(song.title) || !isAscii(song.artist.name)) continue;
-    matched.push(logPlay(song.artist.name, song.title, song.durationUnits, true));
+    matched.push({
+      ...logPlay(song.artist.name, song.title, song.durationUnits, true),
+      artistId: song.artist.id,
+    });
   }
   const unmatched: Play[] = [];
   const unmatchedSize = Math.min(maxPoolSize, Math.max(1_000, 3 * catalog.songCount));

@@ -19,3 +19,4 @@ export { starSnapshot } from './star-snapshot.js';
 export { filesBelow, uploadFolder } from './upload-folder.js';
 export { sessionsOf, withApplicationName, type PgSession } from './pg-sessions.js';
 export { allowTraversal, preparePostgresAsRoot } from './postgres-reach.js';
+export { forbiddenSqlConstructs, portableSqlViolations } from './portable-sql.js';
