@@ -7,6 +7,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerLoadCommand } from './commands/load.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerInfraCommand } from './commands/infra.js';
 
 /**
  * The command table. Each command lives in commands/<name>.ts and exports `register<Name>Command(program,
@@ -56,6 +57,7 @@ export function buildProgram(context: CliContext): Command {
   registerDemoCommand(program, context);
   registerCheckCommand(program, context);
   registerGenerateCommand(program, context);
+  registerInfraCommand(program, context);
   program.addHelpText('after', PROGRAM_HELP);
   return program;
 }
