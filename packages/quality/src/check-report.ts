@@ -1,4 +1,5 @@
-import type { CheckType, Severity } from './check.js';
+import type { Severity } from './check.js';
+import type { CheckType } from './check-registry.js';
 
 /** pass: no failing rows above a threshold; warn/fail: over the warn/error threshold; error: could not run. */
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'error';

@@ -1,19 +1,7 @@
+import type { CheckType } from './check-registry.js';
+
 /** What a check may do when its failing rows pass a threshold: `error` fails the run, `warn` only reports. */
 export type Severity = 'error' | 'warn';
-
-export const checkTypes = [
-  'row_count',
-  'not_null',
-  'unique',
-  'relationships',
-  'accepted_values',
-  'accepted_range',
-  'match_rate',
-  'file_accounting',
-  'nextsong_reconciliation',
-  'sql',
-] as const;
-export type CheckType = (typeof checkTypes)[number];
 
 /**
  * Failing-row counts a check tolerates: more than `warnAbove` (default 0) warns, more than `errorAbove`

@@ -1,6 +1,6 @@
 import { notNullColumns, starTables, type Table } from '@sparkify/schema';
 import type { Check } from './check.js';
-import type { CheckSpec } from './check-spec.js';
+import type { CheckSpec } from './check-registry.js';
 import { buildCheck } from './build-check.js';
 
 /** Where each songplays foreign key points. */

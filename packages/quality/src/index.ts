@@ -1,6 +1,21 @@
-export { type Check, type CheckType, checkTypes, type Severity, type Thresholds } from './check.js';
+export type { Check, Severity, Thresholds } from './check.js';
+export {
+  checkDefinition,
+  checkRegistry,
+  type CheckSpec,
+  type CheckType,
+  checkTypes,
+  isCheckType,
+} from './check-registry.js';
+export {
+  type CheckDefinition,
+  type CheckShape,
+  checkNameSchema,
+  commonFields,
+  defineCheck,
+  identifier,
+} from './checks/check-definition.js';
 export type { CheckReport, CheckResult, CheckStatus } from './check-report.js';
-export { type CheckSpec, checkSpecSchemas } from './check-spec.js';
 export { buildCheck, defaultCheckName } from './build-check.js';
 export { defaultCheckSpecs, defaultSuite } from './default-suite.js';
 export { type CheckConfig, parseCheckConfig } from './parse-check-config.js';

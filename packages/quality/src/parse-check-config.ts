@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { checkTypes, type CheckType } from './check.js';
-import { checkNameSchema, checkSpecSchemas, type CheckSpec } from './check-spec.js';
+import { checkDefinition, type CheckSpec, checkTypes, isCheckType } from './check-registry.js';
+import { checkNameSchema } from './checks/check-definition.js';
 import { QualityError } from './errors.js';
 
 /** A validated checks file: whether to keep the default suite, which default checks to drop, and more checks. */
@@ -28,10 +28,6 @@ function describeIssues(source: string, prefix: string, issues: readonly z.core.
       .replace(/^\./, '');
     return `${source}: ${path || '(top level)'}: ${issue.message}`;
   });
-}
-
-function isCheckType(value: unknown): value is CheckType {
-  return typeof value === 'string' && (checkTypes as readonly string[]).includes(value);
 }
 
 /**
@@ -66,12 +62,12 @@ export function parseCheckConfig(text: string, source = 'checks file'): CheckCon
       problems.push(`${source}: ${at}.type: ${found}; expected one of ${checkTypes.join(', ')}`);
       return;
     }
-    const parsed = checkSpecSchemas[type].safeParse(entry);
+    const parsed = checkDefinition(type).schema.safeParse(entry);
     if (!parsed.success) {
       problems.push(...describeIssues(source, at, parsed.error.issues));
       return;
     }
-    const spec = parsed.data as CheckSpec;
+    const spec = parsed.data;
     problems.push(...semanticProblems(spec).map((problem) => `${source}: ${at}: ${problem}`));
     checks.push(spec);
   });
@@ -79,21 +75,12 @@ export function parseCheckConfig(text: string, source = 'checks file'): CheckCon
   return { defaults: file.data.defaults, exclude: file.data.exclude, checks };
 }
 
-/** Rules zod's shapes do not express: contradictory thresholds and bounds. */
+/** Rules zod's shapes do not express: thresholds that contradict the severity, and each type's own rules. */
 function semanticProblems(spec: CheckSpec): string[] {
   const problems: string[] = [];
   if (spec.severity === 'warn' && spec.errorAbove !== undefined) {
     problems.push('errorAbove has no effect with severity "warn"; drop it or use severity "error"');
   }
-  if (
-    (spec.type === 'row_count' || spec.type === 'accepted_range') &&
-    spec.min !== undefined &&
-    spec.max !== undefined
-  ) {
-    if (spec.min > spec.max) problems.push(`min (${spec.min}) is above max (${spec.max})`);
-  }
-  if (spec.type === 'accepted_range' && spec.min === undefined && spec.max === undefined) {
-    problems.push('accepted_range needs min, max or both');
-  }
+  problems.push(...(checkDefinition(spec.type).problems?.(spec) ?? []));
   return problems;
 }

@@ -21,6 +21,11 @@ describe('quoteLiteral', () => {
     expect(() => quoteLiteral('a\\b')).toThrow(/backslash/);
     expect(() => quoteLiteral('a\nb')).toThrow(/control/);
   });
+
+  it('refuses DEL (U+007F) as the loader’s COPY literals do: one rule, from @sparkify/schema', () => {
+    expect(() => quoteLiteral('a\u007fb')).toThrow(/control/);
+    expect(() => quoteLiteral('a\u007fb')).toThrow(expect.objectContaining({ code: 'UNSAFE_SQL_VALUE' }));
+  });
 });
 
 describe('numberLiteral', () => {

@@ -1,3 +1,4 @@
+import { quoteLiteral as quoteSqlLiteral } from '@sparkify/schema';
 import { QualityError } from './errors.js';
 
 // Lower-case only: Redshift folds quoted identifiers to lower case, so a mixed-case name would mean two
@@ -16,18 +17,11 @@ export function quoteIdentifier(name: string): string {
 }
 
 /**
- * Quotes a string literal. Backslashes and control characters are refused rather than escaped, because Redshift
- * treats a backslash in a literal as an escape while PostgreSQL (standard_conforming_strings) does not.
+ * Quotes a string literal with the one rule every package shares (`quoteLiteral` of `@sparkify/schema`):
+ * backslashes and control characters are refused as UNSAFE_SQL_VALUE.
  */
 export function quoteLiteral(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/[\\\u0000-\u001f]/.test(value)) {
-    throw new QualityError(
-      'UNSAFE_SQL_VALUE',
-      `the value ${JSON.stringify(value)} holds a backslash or control character, which the two targets read differently`,
-    );
-  }
-  return `'${value.replaceAll("'", "''")}'`;
+  return quoteSqlLiteral(value, (problem) => new QualityError('UNSAFE_SQL_VALUE', problem));
 }
 
 /** Renders a finite number as a SQL numeric literal. */

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { createTestDatabase, type TestDatabase } from '@sparkify/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type CheckReport, checkExitCode, defaultSuite, planCheckQueries, runChecks } from '../src/index.js';
-import { eventsObjectKey, seedWarehouse } from './seed-warehouse.js';
+import { eventsObjectKey, seedWarehouse, unmatchedNextSong } from './seed-warehouse.js';
 
 let db: TestDatabase;
 
@@ -164,16 +164,7 @@ describe('each planted defect fails the right check with the right key', () => {
   });
 
   it('a staged NextSong event without its songplay after a successful run', async () => {
-    const report = await runWithDefect((trx) =>
-      trx('staging_events').insert({
-        page: 'NextSong',
-        session_id: 20,
-        item_in_session: 7,
-        user_id: '26',
-        level: 'free',
-        ts: 1541111000000,
-      }),
-    );
+    const report = await runWithDefect((trx) => trx('staging_events').insert(unmatchedNextSong));
     expect(notPassing(report)).toEqual(['ledger_nextsong_songplays:fail']);
     expect(resultOf(report, 'ledger_nextsong_songplays').sample).toEqual([
       { session_id: 20, item_in_session: 7, staged_copies: '1' },
@@ -182,14 +173,7 @@ describe('each planted defect fails the right check with the right key', () => {
 
   it('no NextSong reconciliation while the newest run failed: its staging was never transformed', async () => {
     const report = await runWithDefect(async (trx) => {
-      await trx('staging_events').insert({
-        page: 'NextSong',
-        session_id: 20,
-        item_in_session: 7,
-        user_id: '26',
-        level: 'free',
-        ts: 1,
-      });
+      await trx('staging_events').insert({ ...unmatchedNextSong, ts: 1 });
       await trx('etl_runs').insert({
         status: 'failed',
         target: 'postgres',

@@ -4,6 +4,16 @@ import { migrateTo } from '@sparkify/schema';
 /** The events file of the seeded run, as the ledger names it. */
 export const eventsObjectKey = 'log_data/2018/11/2018-11-01-events.json';
 
+/** A staged NextSong event the seeded songplays do not hold: planted, it fails the NextSong reconciliation. */
+export const unmatchedNextSong = {
+  page: 'NextSong',
+  session_id: 20,
+  item_in_session: 7,
+  user_id: '26',
+  level: 'free',
+  ts: 1541111000000,
+};
+
 const event = (overrides: Record<string, unknown>) => ({
   artist: null,
   auth: 'Logged In',

@@ -1,5 +1,6 @@
 export * from './catalog.js';
 export { SchemaError } from './errors.js';
+export { quoteLiteral } from './sql-literal.js';
 export { type Dialect, dialects, type Migration, migrationChecksum } from './migration.js';
 export { migrations } from './migration-list.js';
 export {

@@ -1,23 +1,16 @@
-import { stagingEvents, stagingSongs } from '@sparkify/schema';
+import { quoteLiteral, stagingEvents, stagingSongs } from '@sparkify/schema';
 import type { Dataset } from '../dataset.js';
 import { LoaderError } from '../errors.js';
 import { copyColumns } from '../records/encode-record.js';
 import type { SourceObject } from '../sources/source.js';
 
 /**
- * Quotes a string as a Redshift/PostgreSQL literal for the statements that cannot take bind parameters (COPY).
- * Only validated, loader-made values reach it; quotes are doubled, and backslashes and control characters (whose
- * meaning in a literal differs between engine settings) are refused rather than guessed at.
+ * Quotes a string as a literal for COPY (which cannot take bind parameters), with the one rule every package
+ * shares (`quoteLiteral` of `@sparkify/schema`); only validated, loader-made values reach it, and a backslash or
+ * control character is a CONFIG_INVALID rather than a guess.
  */
 export function sqlLiteral(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/[\\\u0000-\u001f\u007f]/.test(value)) {
-    throw new LoaderError(
-      'CONFIG_INVALID',
-      `refusing to put ${JSON.stringify(value)} in SQL: backslash or control character`,
-    );
-  }
-  return `'${value.replace(/'/g, "''")}'`;
+  return quoteLiteral(value, (problem) => new LoaderError('CONFIG_INVALID', problem));
 }
 
 /** A Redshift COPY manifest naming exactly the planned objects, each mandatory (a missing one fails the COPY). */
