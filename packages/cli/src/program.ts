@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { applyCliConventions } from './cli-conventions.js';
 import type { CliContext } from './context.js';
+import { addExamples } from './help-examples.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerDbCommand } from './commands/db.js';
@@ -43,7 +46,7 @@ export function buildProgram(context: CliContext): Command {
     )
     .addOption(new Option('--copy-region <region>', "region of the data COPY reads (default: the bucket's)"))
     .addOption(new Option('--debug', 'print stack traces of unexpected errors (also SPARKIFY_DEBUG=1)'))
-    .showHelpAfterError()
+    .version(cliVersion(), '-V, --version', 'print the version of sparkify')
     .configureOutput({
       writeOut: (text) => context.stdout.write(text),
       writeErr: (text) => context.stderr.write(text),
@@ -59,17 +62,31 @@ export function buildProgram(context: CliContext): Command {
   registerGenerateCommand(program, context);
   registerInfraCommand(program, context);
   program.addHelpText('after', PROGRAM_HELP);
+  addExamples(program, [
+    { run: 'sparkify migrate', says: 'create or update the schema' },
+    { run: 'sparkify migrate status --json' },
+    {
+      run: 'sparkify migrate --dry-run --target redshift',
+      says: 'review the Redshift DDL without a cluster',
+    },
+    { run: 'sparkify --config dwh.cfg config', says: 'show what a classic dwh.cfg resolves to' },
+    { run: 'sparkify db url', says: 'a psql-ready URL for the embedded database' },
+    { run: 'sparkify --version' },
+  ]);
+  // Last: the conventions walk every command registered above (help, usage errors).
+  applyCliConventions(program);
   return program;
+}
+
+/** The version of this package, as `sparkify --version` prints it. */
+export function cliVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
 }
 
 const PROGRAM_HELP = `
 Targets: postgres (default; the embedded PostgreSQL under ./.sparkify unless DATABASE_URL is set) or
 redshift (REDSHIFT_* variables or a dwh.cfg). Configuration: flags > environment > config file > defaults;
-see \`sparkify config --help\`. Exit codes: 0 done, 1 failed for data reasons, 2 could not run.
-
-Examples:
-  $ sparkify migrate                              create or update the schema
-  $ sparkify migrate status --json
-  $ sparkify migrate --dry-run --target redshift  review the Redshift DDL without a cluster
-  $ sparkify --config dwh.cfg config              show what a classic dwh.cfg resolves to
-  $ sparkify db url                               a psql-ready URL for the embedded database`;
+see \`sparkify config --help\`. Exit codes: 0 done, 1 failed for data reasons, 2 could not run.`;

@@ -18,6 +18,7 @@ import {
 } from '@sparkify/quality';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
+import { addExamples } from '../help-examples.js';
 import { runWithWarehouse } from '../run-command.js';
 import type { Warehouse } from '../warehouse.js';
 
@@ -121,7 +122,7 @@ export async function runCheck(
 
 /** `sparkify check`: the data-quality suite over the star schema and the load ledger, built for CI. */
 export function registerCheckCommand(program: Command, context: CliContext): void {
-  program
+  const check = program
     .command('check')
     .description(
       'run data-quality checks (row counts, null and unique keys, orphans, accepted values, ledger reconciliation, match rate)',
@@ -157,14 +158,7 @@ match_rate, file_accounting, nextsong_reconciliation, sql; each takes severity, 
   {"exclude": ["accepted_values_users_gender"],
    "checks": [{"type": "row_count", "table": "songplays", "min": 1000},
               {"type": "accepted_values", "table": "users", "column": "level", "values": ["free", "paid"]},
-              {"type": "sql", "name": "no_future_plays", "sql": "SELECT songplay_id FROM songplays WHERE start_time > '2030-01-01'"}]}
-
-Examples:
-  $ sparkify check                                     run the default suite, print a table
-  $ sparkify check --format junit --output r.xml       JUnit for CI (the table still goes to stdout)
-  $ sparkify check --format json | jq '.results[] | select(.status != "pass")'
-  $ sparkify check --checks checks.json --fail-on warn
-  $ sparkify check --dry-run                           print the SQL; needs no database`,
+              {"type": "sql", "name": "no_future_plays", "sql": "SELECT songplay_id FROM songplays WHERE start_time > '2030-01-01'"}]}`,
     )
     .action(async (_options: CheckOptions, command: Command) => {
       const options = command.optsWithGlobals<CheckOptions>();
@@ -178,4 +172,15 @@ Examples:
         context.exitCode = await runCheck(context, warehouse, options);
       });
     });
+  addExamples(check, [
+    { run: 'sparkify check', says: 'run the default suite, print a table' },
+    {
+      run: 'sparkify check --format junit --output r.xml',
+      says: 'JUnit for CI (the table still goes to stdout)',
+    },
+    { run: `sparkify check --format json | jq '.results[] | select(.status != "pass")'` },
+    { run: 'pnpm check --format json | jq -e .results', says: 'pure JSON through pnpm too' },
+    { run: 'sparkify check --checks checks.json --fail-on warn', says: 'exit 1 on warnings too' },
+    { run: 'sparkify check --dry-run', says: 'print the SQL; needs no database' },
+  ]);
 }

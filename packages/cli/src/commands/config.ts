@@ -3,6 +3,7 @@ import { describeConfig } from '../config/describe-config.js';
 import { resolveConfigWithSources } from '../config/resolve-config.js';
 import { settingKeys } from '../config/setting-keys.js';
 import type { CliContext, GlobalOptions } from '../context.js';
+import { addExamples } from '../help-examples.js';
 
 const KEY_TABLE = settingKeys
   .map((setting) => {
@@ -13,7 +14,7 @@ const KEY_TABLE = settingKeys
 
 /** `sparkify config [--json]`: the resolved configuration, secrets shown as ***, with the source of each value. */
 export function registerConfigCommand(program: Command, context: CliContext): void {
-  program
+  const command = program
     .command('config')
     .description('print the resolved configuration (secrets shown as ***) and where each value came from')
     .option('--json', 'print as JSON: {config (nested like the schema), sources (by dotted key)}')
@@ -25,12 +26,7 @@ SPARKIFY_CONFIG), else ./sparkify.config.json if present: JSON with the keys bel
 {"redshift": {"host": ...}, "s3": {...}}), or a classic dwh.cfg INI, which implies --target redshift.
 
 Keys, environment variables and dwh.cfg entries:
-${KEY_TABLE}
-
-Examples:
-  $ sparkify config
-  $ sparkify --config dwh.cfg config --json
-  $ SPARKIFY_TARGET=redshift REDSHIFT_HOST=example.redshift.amazonaws.com sparkify config`,
+${KEY_TABLE}`,
     )
     .action(async (_options: { json?: boolean }, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions & { json?: boolean }>();
@@ -66,4 +62,13 @@ Examples:
         );
       }
     });
+  addExamples(command, [
+    { run: 'sparkify config' },
+    { run: 'sparkify --config dwh.cfg config --json' },
+    {
+      run: 'SPARKIFY_TARGET=redshift REDSHIFT_HOST=example.redshift.amazonaws.com sparkify config',
+      says: 'exit 2, naming each setting a Redshift connection still needs',
+      exitCode: 2,
+    },
+  ]);
 }

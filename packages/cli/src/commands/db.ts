@@ -7,6 +7,7 @@ import {
   stopEmbeddedServer,
 } from '../embedded/embedded-server.js';
 import { CliError, ExitCode } from '../errors.js';
+import { addExamples } from '../help-examples.js';
 import { runWithConfig } from '../run-command.js';
 
 interface DbOptions extends GlobalOptions {
@@ -29,22 +30,12 @@ export function registerDbCommand(program: Command, context: CliContext): void {
       'after',
       `
 The embedded server keeps its data in $SPARKIFY_HOME/pgdata (default ./.sparkify), listens on 127.0.0.1 only,
-starts on the first command that needs it and keeps running for the next ones until \`sparkify db stop\`.
-
-Examples:
-  $ sparkify db status
-  $ psql "$(sparkify db url)"
-  $ sparkify db stop
-  $ sparkify db reset --yes     delete the embedded database and start over`,
+starts on the first command that needs it and keeps running for the next ones until \`sparkify db stop\`.`,
     );
 
   db.command('status')
     .description('running or stopped, port, PostgreSQL version, data folder and its size')
     .option('--json', 'print as JSON: {state, port, pid, version, dataDir, sizeBytes}')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ sparkify db status\n  $ SPARKIFY_HOME=/tmp/other sparkify db status --json',
-    )
     .action(async (_options: DbOptions, command: Command) => {
       const options = command.optsWithGlobals<DbOptions>();
       await runWithConfig(context, options, async ({ config, out }) => {
@@ -66,7 +57,6 @@ Examples:
   db.command('start')
     .description('start the embedded server (or find it already running)')
     .option('--json', 'print as JSON: {started, port, pid, version, dataDir}')
-    .addHelpText('after', '\nExample:\n  $ sparkify db start   # other commands start it on demand too')
     .action(async (_options: DbOptions, command: Command) => {
       const options = command.optsWithGlobals<DbOptions>();
       await runWithConfig(context, options, async ({ config, out, err }) => {
@@ -87,7 +77,6 @@ Examples:
 
   db.command('stop')
     .description('stop the embedded server (data is kept)')
-    .addHelpText('after', '\nExample:\n  $ sparkify db stop')
     .action(async (_options: DbOptions, command: Command) => {
       const options = command.optsWithGlobals<DbOptions>();
       await runWithConfig(context, options, async ({ config, out }) => {
@@ -103,7 +92,6 @@ Examples:
     .description(
       'print a connection URL for psql; starts the server if needed (this prints its password, by design)',
     )
-    .addHelpText('after', '\nExample:\n  $ psql "$(sparkify db url)" -c "select count(*) from songplays"')
     .action(async (_options: DbOptions, command: Command) => {
       const options = command.optsWithGlobals<DbOptions>();
       await runWithConfig(context, options, async ({ config, out, err }) => {
@@ -115,7 +103,6 @@ Examples:
   db.command('reset')
     .description('stop the embedded server and DELETE its data folder (needs --yes)')
     .option('--yes', 'confirm: the embedded database and everything loaded into it is deleted')
-    .addHelpText('after', '\nExample:\n  $ sparkify db reset --yes && sparkify migrate')
     .action(async (_options: DbOptions, command: Command) => {
       const options = command.optsWithGlobals<DbOptions>();
       await runWithConfig(context, options, async ({ config, out }) => {
@@ -131,4 +118,20 @@ Examples:
         out(`embedded PostgreSQL stopped and ${status.dataDir} deleted`);
       });
     });
+
+  const sub = (name: string) => db.commands.find((command) => command.name() === name)!;
+  addExamples(db, [
+    { run: 'sparkify db status' },
+    { run: 'psql "$(sparkify db url)" -c "select 1"', says: 'open psql on it (drop -c to stay in psql)' },
+    { run: 'sparkify db stop' },
+    { run: 'sparkify db reset --yes', says: 'delete the embedded database and start over' },
+  ]);
+  addExamples(sub('status'), [
+    { run: 'sparkify db status' },
+    { run: 'SPARKIFY_HOME=/tmp/other sparkify db status --json', says: 'another home, as JSON' },
+  ]);
+  addExamples(sub('start'), [{ run: 'sparkify db start', says: 'other commands start it on demand too' }]);
+  addExamples(sub('stop'), [{ run: 'sparkify db stop' }]);
+  addExamples(sub('url'), [{ run: 'psql "$(sparkify db url)" -c "select count(*) from songplays"' }]);
+  addExamples(sub('reset'), [{ run: 'sparkify db reset --yes && sparkify migrate' }]);
 }

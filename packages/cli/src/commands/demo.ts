@@ -5,6 +5,7 @@ import { folderSink, generateDataset } from '@sparkify/generator';
 import { migrateTo } from '@sparkify/schema';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
+import { addExamples } from '../help-examples.js';
 import { runWithConfig, runWithWarehouse } from '../run-command.js';
 import { runCheck } from './check.js';
 import { runLoadCommand } from './load.js';
@@ -24,7 +25,7 @@ function count(name: string, value: string | undefined, fallback: number): numbe
 
 /** `sparkify demo`: the whole job on the embedded default: sample data, migrate, load, check. */
 export function registerDemoCommand(program: Command, context: CliContext): void {
-  program
+  const command = program
     .command('demo')
     .description('the main job end to end: generate a sample, migrate, load it, and check the result')
     .option('--events <n>', 'log events in the generated sample', '20000')
@@ -33,10 +34,7 @@ export function registerDemoCommand(program: Command, context: CliContext): void
       'after',
       `
 The sample is generated once under $SPARKIFY_HOME/demo-data (deterministic, seed 42) and reused; running the demo
-again shows an incremental load with nothing new. Uses the embedded PostgreSQL unless DATABASE_URL is set.
-
-Example:
-  $ pnpm demo`,
+again shows an incremental load with nothing new. Uses the embedded PostgreSQL unless DATABASE_URL is set.`,
     )
     .action(async (_options: DemoOptions, command: Command) => {
       const options = command.optsWithGlobals<DemoOptions>();
@@ -73,4 +71,5 @@ Example:
         context.exitCode = Math.max(code, context.exitCode === ExitCode.ok ? 0 : context.exitCode);
       });
     });
+  addExamples(command, [{ run: 'pnpm demo' }]);
 }

@@ -14,6 +14,7 @@ import {
 } from '@sparkify/generator';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
+import { addExamples } from '../help-examples.js';
 
 interface GenerateCommandOptions {
   out: string;
@@ -35,7 +36,7 @@ interface GenerateCommandOptions {
 
 /** `sparkify generate`: deterministic Sparkify-format test data of any size, into a folder or an S3 prefix. */
 export function registerGenerateCommand(program: Command, context: CliContext): void {
-  program
+  const command = program
     .command('generate')
     .description('write realistic Sparkify song and log files (deterministic for a seed) to a folder or S3')
     .requiredOption('-o, --out <target>', 'a folder, or s3://bucket/prefix')
@@ -65,14 +66,7 @@ userId "", registration written as a float, escaped user agents, double-encoded 
 Memory stays flat at any size. The summary is the ground truth a load must reproduce (users, latest levels,
 plays, plays matching a song, planted defects with their file and line).
 
-S3 uses the AWS SDK's default credentials (environment, profile, SSO, instance role) and AWS_REGION.
-
-Examples:
-  $ sparkify generate --out ./data                                  1000 songs, 20000 events, 30 days
-  $ sparkify generate --out ./data-m --songs 10000 --events 1000000 --seed 7
-  $ sparkify generate --out ./bad --events 5000 --defect-rate 0.01 --json > truth.json
-  $ sparkify generate --out s3://my-bucket/sparkify --gzip
-  $ sparkify generate --out s3://test/raw --endpoint http://127.0.0.1:9000`,
+S3 uses the AWS SDK's default credentials (environment, profile, SSO, instance role) and AWS_REGION.`,
     )
     .action(async (options: GenerateCommandOptions) => {
       const generateOptions = parseGenerateOptions(options);
@@ -104,7 +98,22 @@ Examples:
           : formatSummary(summary, seconds),
       );
     });
+  addExamples(command, EXAMPLES);
 }
+
+const EXAMPLES = [
+  { run: 'sparkify generate --out ./data', says: '1000 songs, 20000 events, 30 days' },
+  {
+    run: 'sparkify generate --out ./data-7 --songs 2000 --events 100000 --seed 7',
+    says: 'another sample, larger',
+  },
+  { run: 'sparkify generate --out ./bad --events 5000 --defect-rate 0.01 --json > truth.json' },
+  { run: 'sparkify generate --out s3://my-bucket/sparkify --gzip' },
+  {
+    run: 'sparkify generate --out s3://my-bucket/raw --endpoint http://127.0.0.1:9000',
+    says: 'MinIO, LocalStack',
+  },
+];
 
 /** Flags → generator options; a malformed number is a one-line usage error (exit 2). */
 function parseGenerateOptions(options: GenerateCommandOptions): GenerateOptions {

@@ -13,6 +13,7 @@ import {
 import type { SparkifyConfig } from '../config/config-schema.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
+import { addExamples } from '../help-examples.js';
 import { type CommandScope, runWithConfig, withWarehouse } from '../run-command.js';
 import { s3ClientFor } from '../s3-client.js';
 import { formatDryRun, formatLoadSummary, formatProgress } from './load-report.js';
@@ -175,7 +176,7 @@ function progressPrinter(
 
 /** `sparkify load`: S3 or a local folder → validated → staged → star schema, incremental and idempotent. */
 export function registerLoadCommand(program: Command, context: CliContext): void {
-  program
+  const command = program
     .command('load')
     .description(
       'load new Sparkify JSON (S3 or a folder) into the star schema; only objects not loaded yet are read',
@@ -217,21 +218,29 @@ and the message names object, line and field (all of them land in etl_rejects). 
 etl_files) makes loads incremental: a second load of the same source reads nothing. JSON keys the format does
 not know are counted and named in the summary (and in etl_unknown_keys); --strict-keys refuses them.
 
-Exit codes: 0 loaded (or nothing new), 1 bad data, 2 could not run (usage, config, connection, lock).
-
-Examples:
-  $ sparkify load --source ./data
-  $ sparkify load --source s3://udacity-dend/ --max-errors 100
-  $ sparkify load --song-data s3://bucket/song_data --log-data s3://bucket/log_data --json
-  $ AWS_ENDPOINT_URL_S3=http://127.0.0.1:9000 sparkify load --source s3://bucket/sparkify/
-  $ sparkify load --source ./data --dry-run
-  $ sparkify --config dwh.cfg load --dry-run --manifest-prefix s3://my-bucket/manifests/
-  $ sparkify load --source ./data --full-refresh`,
+Exit codes: 0 loaded (or nothing new), 1 bad data, 2 could not run (usage, config, connection, lock).`,
     )
     .action(async (_options: LoadCommandOptions, command: Command) => {
       const options = command.optsWithGlobals<LoadCommandOptions>();
       await runLoadCommand(context, options);
     });
+  addExamples(command, [
+    { run: 'sparkify load --source ./data', says: 'a folder holding song_data/ and log_data/' },
+    { run: 'sparkify load --source ./data --dry-run', says: 'what would be read; nothing changes' },
+    { run: 'sparkify load --source ./data --full-refresh', says: 'rebuild the star from every object' },
+    { run: 'sparkify load --source s3://my-bucket/sparkify/ --max-errors 100' },
+    {
+      run: 'sparkify load --song-data s3://my-bucket/sparkify/song_data --log-data s3://my-bucket/sparkify/log_data --json',
+    },
+    {
+      run: 'AWS_ENDPOINT_URL_S3=http://127.0.0.1:9000 sparkify load --source s3://my-bucket/sparkify/',
+      says: 'MinIO, LocalStack or any S3-compatible store',
+    },
+    {
+      run: 'sparkify --config dwh.cfg load --dry-run --manifest-prefix s3://my-bucket/manifests/',
+      says: 'the exact Redshift SQL and manifests, without a cluster',
+    },
+  ]);
 }
 
 /** Runs a load as the command line asks and reports it; used by `load` and by `demo`. */

@@ -13,6 +13,7 @@ import {
 } from '@sparkify/schema';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
+import { addExamples } from '../help-examples.js';
 import { runWithConfig, runWithWarehouse } from '../run-command.js';
 import type { Dialect } from '@sparkify/schema';
 
@@ -84,6 +85,24 @@ function printStatus(context: CliContext, status: MigrationStatus, label: string
     context.stdout.write(`UNKNOWN (applied, not in this code): ${unknown.join(', ')}\n`);
 }
 
+/**
+ * The migration a `--to` names: its full name or a prefix only it starts with (`0001` or `0001_staging` for
+ * `0001_staging`); anything else is a usage error listing the names there are.
+ */
+export function resolveMigrationName(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const names = migrations.map((migration) => migration.name);
+  if (names.includes(value)) return value;
+  const matching = names.filter((name) => name.startsWith(value));
+  if (matching.length === 1) return matching[0];
+  const known = names.join(', ');
+  throw new CliError(
+    matching.length === 0
+      ? `--to: no migration is named or starts with "${value}"; the migrations are ${known}`
+      : `--to: "${value}" matches ${matching.join(' and ')}; give more of the name`,
+  );
+}
+
 /** The name to keep when rolling back `steps` migrations from a fully migrated database (dry runs only). */
 function keepAfterSteps(steps: number): string | undefined {
   const index = migrations.length - 1 - steps;
@@ -120,48 +139,49 @@ const DRY_RUN_HELP = 'print the SQL for the target (postgres or redshift) withou
 export function registerMigrateCommand(program: Command, context: CliContext): void {
   const migrate = program
     .command('migrate')
-    .description('move the warehouse schema to the newest (or a chosen) migration; `latest` is the default')
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ sparkify migrate                              apply every pending migration (embedded PostgreSQL by default)
-  $ sparkify migrate status --json                applied / pending / changed, as JSON
-  $ sparkify migrate --dry-run --target redshift  print the Redshift DDL; needs no cluster
-  $ sparkify migrate --to 0002_star_schema        move to exactly that migration (up or down)
-  $ sparkify migrate down                         undo the last migration
-  $ sparkify migrate rollback --all               undo everything`,
-    );
+    .description('move the warehouse schema to the newest (or a chosen) migration; `latest` is the default');
+  addExamples(migrate, [
+    { run: 'sparkify migrate', says: 'apply every pending migration (embedded PostgreSQL by default)' },
+    { run: 'sparkify migrate status --json', says: 'applied / pending / changed, as JSON' },
+    { run: 'sparkify migrate --dry-run --target redshift', says: 'print the Redshift DDL; needs no cluster' },
+    {
+      run: 'sparkify migrate --to 0002',
+      says: 'move to exactly that migration, up or down (a unique prefix will do)',
+    },
+    { run: 'sparkify migrate down', says: 'undo the last migration' },
+    { run: 'sparkify migrate rollback --all', says: 'undo everything' },
+  ]);
 
-  migrate
+  const latest = migrate
     .command('latest', { isDefault: true })
     .description('apply pending migrations (refuses while an applied migration changed)')
     .option('--to <name>', 'move to exactly this migration: apply up to it, or roll back the ones after it')
     .option('--dry-run', `${DRY_RUN_HELP} (as if from an empty database)`)
     .option('--json', 'print the result as JSON')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ sparkify migrate latest\n  $ sparkify migrate --to 0001_staging --dry-run',
-    )
     .action(async (_options: MigrateOptions, command: Command) => {
       const options = command.optsWithGlobals<MigrateOptions>();
-      if (options.dryRun) return dryRun(context, options, 'up', options.to);
+      const to = resolveMigrationName(options.to);
+      if (options.dryRun) return dryRun(context, options, 'up', to);
       await runWithWarehouse(context, options, async ({ warehouse }) => {
-        const result = await migrateTo(warehouse.knex, { dialect: warehouse.dialect, to: options.to });
+        const result = await migrateTo(warehouse.knex, { dialect: warehouse.dialect, to });
         printResult(context, result, warehouse.label, options.json);
       });
     });
 
-  migrate
+  addExamples(latest, [
+    { run: 'sparkify migrate latest' },
+    {
+      run: 'sparkify migrate --to 0001_staging --dry-run',
+      says: 'the SQL up to 0001_staging, without connecting',
+    },
+  ]);
+
+  const status = migrate
     .command('status')
     .description(
       'list migrations as applied, pending, changed (file edited after it ran) or unknown; exit 1 when any changed',
     )
     .option('--json', 'print the status as JSON: {dialect, applied, pending, changed, migrations: [...]}')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ sparkify migrate status\n  $ pnpm migrate status --json | jq .pending',
-    )
     .action(async (_options: MigrateOptions, command: Command) => {
       const options = command.optsWithGlobals<MigrateOptions>();
       await runWithWarehouse(context, options, async ({ warehouse }) => {
@@ -173,15 +193,16 @@ Examples:
       });
     });
 
-  migrate
+  addExamples(status, [
+    { run: 'sparkify migrate status' },
+    { run: 'pnpm migrate status --json | jq -e .pending', says: 'how many migrations are pending' },
+  ]);
+
+  const down = migrate
     .command('down')
     .description('undo the last applied migration')
     .option('--dry-run', `${DRY_RUN_HELP} (as if every migration were applied)`)
     .option('--json', 'print the result as JSON')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ sparkify migrate down\n  $ sparkify migrate down --dry-run --target redshift',
-    )
     .action(async (_options: MigrateOptions, command: Command) => {
       const options = command.optsWithGlobals<MigrateOptions>();
       if (options.dryRun) return dryRun(context, options, 'down', keepAfterSteps(1));
@@ -195,7 +216,12 @@ Examples:
       });
     });
 
-  migrate
+  addExamples(down, [
+    { run: 'sparkify migrate down' },
+    { run: 'sparkify migrate down --dry-run --target redshift' },
+  ]);
+
+  const rollback = migrate
     .command('rollback')
     .description('undo migrations: the last one, --steps N, everything after --to <name>, or --all')
     .option('--steps <n>', 'how many migrations to undo', '1')
@@ -208,10 +234,6 @@ Examples:
     )
     .option('--dry-run', `${DRY_RUN_HELP} (as if every migration were applied)`)
     .option('--json', 'print the result as JSON')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ sparkify migrate rollback --steps 2\n  $ sparkify migrate rollback --all --dry-run --target redshift',
-    )
     .action(async (_options: MigrateOptions, command: Command) => {
       const options = command.optsWithGlobals<MigrateOptions>();
       const steps = parseSteps(options.steps);
@@ -220,30 +242,32 @@ Examples:
           context,
           options,
           'down',
-          options.all ? undefined : (options.to ?? keepAfterSteps(steps)),
+          options.all ? undefined : (resolveMigrationName(options.to) ?? keepAfterSteps(steps)),
         );
       }
       await runWithWarehouse(context, options, async ({ warehouse }) => {
         const result = await rollbackTo(warehouse.knex, {
           dialect: warehouse.dialect,
           all: options.all,
-          to: options.to,
+          to: resolveMigrationName(options.to),
           steps,
         });
         printResult(context, result, warehouse.label, options.json);
       });
     });
 
-  migrate
+  addExamples(rollback, [
+    { run: 'sparkify migrate rollback --steps 2' },
+    { run: 'sparkify migrate rollback --to 0001', says: 'keep 0001_staging_tables, undo the ones after it' },
+    { run: 'sparkify migrate rollback --all --dry-run --target redshift' },
+  ]);
+
+  const repair = migrate
     .command('repair')
     .description(
       'record the current checksum of every applied migration (after checking a change is harmless)',
     )
     .option('--json', 'print the repaired migration names as JSON')
-    .addHelpText(
-      'after',
-      '\nExample:\n  $ sparkify migrate status   # shows CHANGED\n  $ sparkify migrate repair',
-    )
     .action(async (_options: MigrateOptions, command: Command) => {
       const options = command.optsWithGlobals<MigrateOptions>();
       await runWithWarehouse(context, options, async ({ warehouse }) => {
@@ -256,10 +280,14 @@ Examples:
       });
     });
 
-  migrate
+  addExamples(repair, [
+    { run: 'sparkify migrate status', says: 'shows CHANGED after an applied migration file was edited' },
+    { run: 'sparkify migrate repair', says: 'once the change is known to be harmless' },
+  ]);
+
+  const unlock = migrate
     .command('unlock')
     .description('free the migration lock left by a migrate that was killed mid-run')
-    .addHelpText('after', '\nExample:\n  $ sparkify migrate unlock')
     .action(async (_options: MigrateOptions, command: Command) => {
       const options = command.optsWithGlobals<MigrateOptions>();
       await runWithWarehouse(context, options, async ({ warehouse }) => {
@@ -267,4 +295,5 @@ Examples:
         context.stdout.write(`${warehouse.label}: migration lock released\n`);
       });
     });
+  addExamples(unlock, [{ run: 'sparkify migrate unlock' }]);
 }
