@@ -39,10 +39,13 @@ describe('parseBenchArgs', () => {
     });
     expect(parseBenchArgs(['--size=L']).size).toBe('L');
     expect(parseBenchArgs(['--size', 'Growth']).size).toBe('growth');
+    expect(parseBenchArgs(['--size', 'verbs']).size).toBe('verbs');
   });
 
   it('refuses unknown sizes, bad seeds, missing values and unknown flags with a message', () => {
-    expect(() => parseBenchArgs(['--size', 'XL'])).toThrow(/--size: expected S, M, L or growth, got "XL"/);
+    expect(() => parseBenchArgs(['--size', 'XL'])).toThrow(
+      /--size: expected S, M, L, growth or verbs, got "XL"/,
+    );
     expect(() => parseBenchArgs(['--seed', '-1'])).toThrow(BenchUsageError);
     expect(() => parseBenchArgs(['--seed'])).toThrow(/--seed needs a value/);
     expect(() => parseBenchArgs(['--workers', 'two'])).toThrow(/--workers: expected a whole number/);

@@ -2,8 +2,8 @@ import { type BenchSizeName, isBenchSizeName } from './bench-size.js';
 
 /** What a `pnpm bench` command line asks for. */
 export interface BenchArgs {
-  /** A dataset size, or `growth`: ten successive daily loads into one warehouse. */
-  size: BenchSizeName | 'growth';
+  /** A dataset size, `growth` (ten successive daily loads into one warehouse), or `verbs` (pnpm's overhead). */
+  size: BenchSizeName | 'growth' | 'verbs';
   seed: number;
   /** Leave the loaded database running until Ctrl-C, to look at it. */
   keep: boolean;
@@ -21,7 +21,7 @@ export class BenchUsageError extends Error {
   override name = 'BenchUsageError';
 }
 
-export const benchUsage = `Usage: pnpm bench [--size S|M|L|growth] [--seed N] [--keep] [--profile]
+export const benchUsage = `Usage: pnpm bench [--size S|M|L|growth|verbs] [--seed N] [--keep] [--profile]
 
 Generates a dataset once (cached in bench/.cache/<size>-<seed>/), starts a fresh embedded PostgreSQL with
 default durability settings, measures the COPY ceiling, a load, a second load over the unchanged source, the
@@ -31,6 +31,7 @@ plain-SQL peer (\\copy of raw lines + INSERT … SELECT into the same star) and 
 
   --size S|M|L  S: 100k events, M: 1M events (default), L: 10M events
   --size growth ten successive daily loads of 200k events into one warehouse: day 10's time against day 1's
+  --size verbs  what \`pnpm migrate …\`, \`pnpm check …\` cost over \`node packages/cli/dist/bin.js …\` (target ≤ 0.3 s)
   --seed N      generator seed (default 42)
   --keep        leave the loaded database running and print its URL; Ctrl-C stops it
   --profile     run the first load with node --cpu-prof and print its hottest functions
@@ -67,8 +68,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         const text = value();
         const size = text.toUpperCase();
         if (size === 'GROWTH') args.size = 'growth';
+        else if (size === 'VERBS') args.size = 'verbs';
         else if (isBenchSizeName(size)) args.size = size;
-        else throw new BenchUsageError(`--size: expected S, M, L or growth, got "${text}"`);
+        else throw new BenchUsageError(`--size: expected S, M, L, growth or verbs, got "${text}"`);
         break;
       }
       case '--seed': {

@@ -27,6 +27,7 @@ import { measureSmallLoad } from './measure-small-load.js';
 import { measureStarCeiling } from './measure-star-ceiling.js';
 import { runPlainSqlPeer } from './plain-sql-peer.js';
 import { formatGrowth, runGrowth } from './run-growth.js';
+import { formatVerbOverhead, measureVerbOverhead, summarizeVerbOverhead } from './measure-verb-overhead.js';
 import { parseServerLog } from './parse-server-log.js';
 import { type BenchArgs, BenchUsageError, benchUsage, parseBenchArgs } from './parse-bench-args.js';
 import { createProgressLine } from './progress-line.js';
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
   );
   try {
     if (args.size === 'growth') await growthBench(args.seed);
+    else if (args.size === 'verbs') await verbsBench();
     else await runBench({ ...args, size: args.size }, releaseLock);
   } finally {
     releaseLock();
@@ -133,6 +135,41 @@ async function main(): Promise<void> {
 /** The real sample's size: 8k events over 30 daily files, 71 songs. */
 const smallSize = { name: 'S', events: 8_000, songs: 71, days: 30 } as const;
 const smallLoadRuns = 5;
+
+const verbRuns = 7;
+
+/** `--size verbs`: the documented verbs through pnpm against the binary, on a fresh migrated database. */
+async function verbsBench(): Promise<void> {
+  const postgres = await startBenchPostgres();
+  try {
+    const knex = knexFactory({ client: 'pg', connection: postgres.url, pool: { min: 0, max: 1 } });
+    try {
+      await migrateTo(knex, { dialect: 'postgres' });
+    } finally {
+      await knex.destroy();
+    }
+    say(`timing each verb ${verbRuns} times through pnpm and as the binary, alternately…`);
+    const samples = await measureVerbOverhead({
+      repoRoot,
+      cliBin: join(repoRoot, 'packages', 'cli', 'dist', 'bin.js'),
+      runs: verbRuns,
+      env: { ...process.env, DATABASE_URL: postgres.url, SPARKIFY_TARGET: 'postgres' },
+      verbs: [
+        { verb: 'pnpm sparkify --version', args: ['--version'] },
+        { verb: 'pnpm migrate status --json', args: ['migrate', 'status', '--json'] },
+        { verb: 'pnpm check --dry-run', args: ['check', '--dry-run'] },
+      ],
+    });
+    const rows = summarizeVerbOverhead(samples);
+    console.log(`\n${formatVerbOverhead(rows)}`);
+    const resultsFolder = join(repoRoot, 'bench', 'results');
+    mkdirSync(resultsFolder, { recursive: true });
+    const text = `${JSON.stringify({ date: new Date().toISOString(), code: measuredCode(null), machine: machineInfo(), runs: verbRuns, verbs: rows, samples }, null, 2)}\n`;
+    writeFileSync(join(resultsFolder, 'latest-verbs.json'), text);
+  } finally {
+    await postgres.stop();
+  }
+}
 
 async function growthBench(seed: number): Promise<void> {
   const progress = createProgressLine(process.stderr);
