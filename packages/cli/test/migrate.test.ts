@@ -102,6 +102,11 @@ describe('sparkify migrate --dry-run', () => {
     expect(sql).toContain('IDENTITY(0,1)');
     expect(sql).toContain('DISTSTYLE ALL');
     expect(sql).toMatch(/SORTKEY \(start_time\)/);
+    // CREATE TABLE's synopsis: [ BACKUP { YES | NO } ] before the table attributes (DISTSTYLE, DISTKEY, SORTKEY).
+    expect(sql).toMatch(/\)\s*BACKUP NO DISTSTYLE EVEN/);
+    for (const statement of sql.split(/;\s*\n/).filter((text) => /\bBACKUP\b/.test(text))) {
+      expect(statement).toMatch(/\)\s*BACKUP (YES|NO)\s+(DISTSTYLE|DISTKEY|SORTKEY|COMPOUND|INTERLEAVED|$)/);
+    }
     for (const name of names) expect(sql).toContain(`-- ${name} (up)`);
     for (const postgresOnly of [/GENERATED/i, /UNLOGGED/i, /SERIAL/i, /ON CONFLICT/i])
       expect(sql).not.toMatch(postgresOnly);

@@ -1,6 +1,15 @@
 import type { Migration } from '../migration.js';
 
-/** Staging tables: one row per source record, columns in source order. */
+/**
+ * Staging tables: one row per source record, columns in source order.
+ *
+ * Edited after it was frozen, in its Redshift SQL only: it said `DISTSTYLE EVEN BACKUP NO`, but CREATE TABLE's
+ * documented synopsis puts `[ BACKUP { YES | NO } ]` before the table attributes (DISTSTYLE, DISTKEY, SORTKEY;
+ * https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_TABLE_NEW.html). No cluster can have run the old text
+ * (the Redshift path had only ever been reviewed as text, never migrated), so fixing it in place is safe, and a
+ * new migration could not help: a fresh cluster runs 0001 first. Checksums are per dialect, so PostgreSQL
+ * warehouses, whose SQL is unchanged, keep a valid checksum.
+ */
 export const stagingTables: Migration = {
   name: '0001_staging_tables',
   up: {
@@ -59,7 +68,7 @@ export const stagingTables: Migration = {
   user_agent      VARCHAR(1024),
   user_id         VARCHAR(32)
 )
-DISTSTYLE EVEN BACKUP NO`,
+BACKUP NO DISTSTYLE EVEN`,
       `CREATE TABLE staging_songs (
   num_songs        INTEGER,
   artist_id        VARCHAR(32),
@@ -72,7 +81,7 @@ DISTSTYLE EVEN BACKUP NO`,
   duration         DOUBLE PRECISION,
   year             INTEGER
 )
-DISTSTYLE EVEN BACKUP NO`,
+BACKUP NO DISTSTYLE EVEN`,
     ],
   },
   down: {
