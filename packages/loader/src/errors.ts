@@ -8,6 +8,7 @@ export type LoaderErrorCode =
   | 'SOURCE_READ_FAILED'
   | 'OBJECT_UNREADABLE'
   | 'LOCKED'
+  | 'BUSY'
   | 'CONFIG_INVALID'
   | 'COPY_FAILED'
   | 'NOT_MIGRATED';

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Knex } from 'knex';
-import type { Dialect } from '@sparkify/schema';
+import { type Dialect, isSerializationFailure, retrySerializationFailures } from '@sparkify/schema';
 import { datasets } from './dataset.js';
 import { LoaderError } from './errors.js';
 import {
@@ -330,23 +330,43 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
 
     started = performance.now();
     options.onProgress?.({ stage: 'transform' });
-    await knex.transaction(async (trx) => {
-      const counts = await runTransforms(trx, {
-        tuning: stager.tuning,
-        fullRefresh,
-        songsStaged: planned.load.toLoad.some((object) => object.dataset === 'songs'),
-        eventsStaged: planned.load.toLoad.some((object) => object.dataset === 'events'),
+    // Under SNAPSHOT isolation (the default of new clusters and workgroups) a concurrent writer aborts this
+    // transaction with a serialization failure (1023) instead of waiting; it rolled back whole, so it is run
+    // again with backoff for as long as --wait allows, then the load stops as busy (exit 2), star untouched.
+    const transform = () =>
+      knex.transaction(async (trx) => {
+        const counts = await runTransforms(trx, {
+          tuning: stager.tuning,
+          fullRefresh,
+          songsStaged: planned.load.toLoad.some((object) => object.dataset === 'songs'),
+          eventsStaged: planned.load.toLoad.some((object) => object.dataset === 'events'),
+        });
+        await recordFiles(trx, runId, staged.files);
+        await recordRejects(trx, runId, staged.rejects);
+        result.unknownKeys = await recordUnknownKeys(trx, runId, staged.unknownKeys);
+        await recordFieldNulls(trx, runId);
+        result.stages.transform = { seconds: seconds(started), ...counts };
+        await finishRun(trx, runId, {
+          status: 'succeeded',
+          finishedAt: now(),
+          totals: runTotals(result, 'transformed'),
+        });
       });
-      await recordFiles(trx, runId, staged.files);
-      await recordRejects(trx, runId, staged.rejects);
-      result.unknownKeys = await recordUnknownKeys(trx, runId, staged.unknownKeys);
-      await recordFieldNulls(trx, runId);
-      result.stages.transform = { seconds: seconds(started), ...counts };
-      await finishRun(trx, runId, {
-        status: 'succeeded',
-        finishedAt: now(),
-        totals: runTotals(result, 'transformed'),
-      });
+    await retrySerializationFailures(transform, {
+      waitMs: options.waitMs ?? 0,
+      onRetry: (attempt) =>
+        options.onNotice?.(
+          `the transform met a concurrent writer (serialization conflict); retry ${attempt}`,
+        ),
+    }).catch((error: unknown) => {
+      if (!isSerializationFailure(error)) throw error;
+      throw new LoaderError(
+        'BUSY',
+        `The transform kept conflicting with a concurrent transaction on the warehouse (${(error as Error).message}). ` +
+          'It rolled back: nothing of this load reached the star. Run the load again, or give it --wait <seconds> ' +
+          'to retry for longer.',
+        { cause: error },
+      );
     });
     // The ledger cannot hold the commit's own time; the result can.
     result.stages.transform.seconds = seconds(started);

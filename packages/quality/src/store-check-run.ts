@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import { isSerializationFailure, retrySerializationFailures } from '@sparkify/schema';
 import type { CheckReport, CheckResult } from './check-report.js';
 import { wallClockText } from './wall-clock-text.js';
 
@@ -50,8 +51,28 @@ const storedStatus = (result: CheckResult): string => result.status;
  * RETURNING, so the run row is first written with a random one-off status, read back by it, then given its
  * real status; nobody else sees the token because all of it commits at once.
  */
-export async function storeCheckRun(knex: Knex, report: CheckReport): Promise<number> {
+export async function storeCheckRun(
+  knex: Knex,
+  report: CheckReport,
+  options: { waitMs?: number } = {},
+): Promise<number> {
   const token = `t-${randomBytes(6).toString('hex')}`;
+  const waitMs = options.waitMs ?? 30_000;
+  // A concurrent writer (a load's ledger, another check) can abort this transaction with a serialization
+  // failure (Redshift 1023, the norm under SNAPSHOT isolation): it rolled back whole, so it is tried again.
+  return retrySerializationFailures(() => storeOnce(knex, report, token), { waitMs }).catch(
+    (error: unknown) => {
+      if (!isSerializationFailure(error)) throw error;
+      throw new Error(
+        `busy: a concurrent transaction kept conflicting with storing the results for ${Math.round(waitMs / 1000)} s ` +
+          `(${(error as Error).message}); nothing was stored, run the check again`,
+        { cause: error },
+      );
+    },
+  );
+}
+
+function storeOnce(knex: Knex, report: CheckReport, token: string): Promise<number> {
   return knex.transaction(async (trx) => {
     const [latestLoad] = (await trx('etl_runs').max({ run_id: 'run_id' })) as { run_id: unknown }[];
     await trx('check_runs').insert({

@@ -16,3 +16,8 @@ export {
   repairChecksums,
   rollbackTo,
 } from './migrator.js';
+export {
+  isSerializationFailure,
+  retrySerializationFailures,
+  type SerializationRetry,
+} from './serialization-failure.js';

@@ -20,3 +20,10 @@ export { filesBelow, uploadFolder } from './upload-folder.js';
 export { sessionsOf, withApplicationName, type PgSession } from './pg-sessions.js';
 export { allowTraversal, preparePostgresAsRoot } from './postgres-reach.js';
 export { forbiddenSqlConstructs, portableSqlViolations } from './portable-sql.js';
+export {
+  startScriptedRedshift,
+  type RedshiftScript,
+  type ScriptedRedshift,
+  type ScriptedReply,
+  type ScriptedStatement,
+} from './scripted-redshift.js';

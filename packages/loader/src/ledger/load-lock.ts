@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
+import { isSerializationFailure } from '@sparkify/schema';
 import { LoaderError } from '../errors.js';
 import { readSqlTimestamp, sqlTimestamp } from './sql-timestamp.js';
 
@@ -65,6 +66,25 @@ async function compareAndSet(
 }
 
 /**
+ * The compare-and-set, where losing a serialization conflict (Redshift 1023: under SNAPSHOT isolation two
+ * concurrent UPDATEs of the lock row do not wait for each other, the second is aborted) means another load got
+ * there first: 'conflict', to be treated as busy, never as a crash.
+ */
+async function compareAndSetOrConflict(
+  knex: Knex,
+  me: LockHolder,
+  expectedHolder: string | null,
+  now: Date,
+): Promise<boolean | 'conflict'> {
+  try {
+    return await compareAndSet(knex, me, expectedHolder, now);
+  } catch (error) {
+    if (isSerializationFailure(error)) return 'conflict';
+    throw error;
+  }
+}
+
+/**
  * Takes the single load lock with a compare-and-set UPDATE (portable: Redshift has no advisory locks). A lock
  * whose holder is a dead process on this host is recovered; otherwise waits up to `waitMs`, then fails naming the
  * holder and since when. Returns the holder it replaced when it recovered a dead one.
@@ -77,14 +97,28 @@ export async function acquireLoadLock(
   const now = options.now ?? (() => new Date());
   const deadline = Date.now() + options.waitMs;
   for (;;) {
-    if (await compareAndSet(knex, me, null, now())) return {};
+    const taken = await compareAndSetOrConflict(knex, me, null, now());
+    if (taken === true) return {};
     const current = await readLoadLock(knex);
-    if (!current.holder) continue;
-    if (current.host === me.host && current.pid !== undefined && !options.isProcessAlive(current.pid)) {
-      if (await compareAndSet(knex, me, current.holder, now())) return { recoveredFrom: current.holder };
-      continue;
+    if (!current.holder && taken !== 'conflict') continue;
+    if (
+      current.holder &&
+      current.host === me.host &&
+      current.pid !== undefined &&
+      !options.isProcessAlive(current.pid)
+    ) {
+      const recovered = await compareAndSetOrConflict(knex, me, current.holder, now());
+      if (recovered === true) return { recoveredFrom: current.holder };
+      if (recovered === false) continue;
     }
     if (Date.now() >= deadline) {
+      if (!current.holder) {
+        throw new LoaderError(
+          'LOCKED',
+          'Another load was taking the lock at the same moment (serialization conflict on etl_lock). ' +
+            'Run again, or wait for it (--wait <seconds>).',
+        );
+      }
       const since = current.acquiredAt ? current.acquiredAt.toISOString() : 'an unknown time';
       throw new LoaderError(
         'LOCKED',
