@@ -12,7 +12,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/{schema,loader,quality,generator,infra}/src/**/*.ts'],
+    files: ['packages/{schema,loader,quality,generator,infra,local-postgres}/src/**/*.ts'],
     rules: {
       // Library packages never print, never read the environment, never exit: the CLI is the only shell.
       'no-console': 'error',

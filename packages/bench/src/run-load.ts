@@ -7,7 +7,8 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import knexFactory from 'knex';
-import { isProcessAlive, type LoadProgress } from '@sparkify/loader';
+import { type LoadProgress } from '@sparkify/loader';
+import { isProcessAlive } from '@sparkify/local-postgres';
 import type { LoadOutcome } from './load-outcome.js';
 import { createProgressLine } from './progress-line.js';
 

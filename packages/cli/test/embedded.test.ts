@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSparkify, tempFolder } from './run-sparkify.js';
+import { BIN, runSparkify, tempFolder } from './run-sparkify.js';
 
 interface StartJson {
   started: boolean;
@@ -116,6 +117,25 @@ describe('embedded PostgreSQL', () => {
     const restarted = await start();
     expect(restarted.started).toBe(true);
     expect(restarted.stderr).toContain(`stale postmaster.pid (pid ${process.pid} is not running PostgreSQL)`);
+  });
+
+  it('never removes the postmaster.pid of a live server from another pid namespace, where its pid is not seen', async () => {
+    const running = await start();
+    const pidFile = join(home, 'pgdata', 'postmaster.pid');
+    const before = readFileSync(pidFile, 'utf8');
+    // The CLI in a new pid namespace (as in another container): the server's pid names nothing there.
+    const inside = spawnSync(
+      'unshare',
+      ['--pid', '--fork', '--mount-proc', process.execPath, BIN, 'db', 'start', '--json'],
+      { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, ...env } },
+    );
+    expect(inside.status, inside.stderr).toBe(0);
+    expect(JSON.parse(inside.stdout)).toMatchObject({ started: false, port: running.port });
+    expect(inside.stderr).not.toContain('stale postmaster.pid');
+    expect(readFileSync(pidFile, 'utf8')).toBe(before);
+    expect(alive(running.pid)).toBe(true);
+    const again = await start();
+    expect(again).toMatchObject({ started: false, pid: running.pid });
   });
 
   it('moves to another port when its port is taken, and says so', async () => {

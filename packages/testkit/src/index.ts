@@ -1,7 +1,6 @@
 export { startTestPostgres, type TestPostgres } from './test-postgres.js';
 export { createTestDatabase, type TestDatabase } from './test-database.js';
 export { startTestS3, testS3Client, type TestS3 } from './test-s3.js';
-export { freePort } from './free-port.js';
 // Brings the ProvidedContext augmentation (inject('pgUrl')) to every importer of the test kit.
 export type {} from './global-setup.js';
 export {
@@ -18,7 +17,6 @@ export { waitFor } from './wait-for.js';
 export { starSnapshot } from './star-snapshot.js';
 export { filesBelow, uploadFolder } from './upload-folder.js';
 export { sessionsOf, withApplicationName, type PgSession } from './pg-sessions.js';
-export { allowTraversal, preparePostgresAsRoot } from './postgres-reach.js';
 export { forbiddenSqlConstructs, portableSqlViolations } from './portable-sql.js';
 export {
   startScriptedRedshift,
@@ -27,3 +25,5 @@ export {
   type ScriptedReply,
   type ScriptedStatement,
 } from './scripted-redshift.js';
+// The local PostgreSQL helpers tests need, from their one owner.
+export { allowTraversal, freePort, preparePostgresAsRoot } from '@sparkify/local-postgres';

@@ -39,7 +39,7 @@ starts on the first command that needs it and keeps running for the next ones un
     .action(async (_options: DbOptions, command: Command) => {
       const options = command.optsWithGlobals<DbOptions>();
       await runWithConfig(context, options, async ({ config, out }) => {
-        const status = embeddedStatus(config.home);
+        const status = await embeddedStatus(config.home);
         if (options.json) return out(JSON.stringify(status, null, 2));
         out(`embedded PostgreSQL: ${status.state}`);
         if (status.port !== undefined)
@@ -106,7 +106,7 @@ starts on the first command that needs it and keeps running for the next ones un
     .action(async (_options: DbOptions, command: Command) => {
       const options = command.optsWithGlobals<DbOptions>();
       await runWithConfig(context, options, async ({ config, out }) => {
-        const status = embeddedStatus(config.home);
+        const status = await embeddedStatus(config.home);
         if (!options.yes) {
           throw new CliError(
             `this deletes the embedded database in ${status.dataDir} (${formatSize(status.sizeBytes)}); run \`sparkify db reset --yes\` to confirm`,

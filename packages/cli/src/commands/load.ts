@@ -4,12 +4,12 @@ import { type Command, Option } from 'commander';
 import {
   abandonRuns,
   breakLoadLock,
-  isProcessAlive,
   load,
   LoaderError,
   type LoadOptions,
   type LoadResult,
 } from '@sparkify/loader';
+import { isProcessAlive } from '@sparkify/local-postgres';
 import type { SparkifyConfig } from '../config/config-schema.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';

