@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { connectionOf } from '@sparkify/infra';
 import { afterAll, describe, expect, it } from 'vitest';
+import { connectionConfig } from '../src/commands/infra-config-file.js';
 import { removeTempFolders, runSparkify, tempFolder } from './run-sparkify.js';
 
 afterAll(removeTempFolders);
@@ -87,5 +89,84 @@ describe('sparkify infra plan', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--base-capacity: expected RPUs from 8 to 512 in steps of 8, got 12');
     expect(run.stderr).toContain('--allow-cidr: expected a CIDR like 203.0.113.7/32, got "everyone"');
+  });
+});
+
+describe('sparkify infra up, status and down before any AWS call', () => {
+  it('ask for the region to deploy into', async () => {
+    for (const verb of [['up'], ['status'], ['down', '--yes']]) {
+      const run = await runSparkify(['infra', ...verb], { cwd: tempFolder('sparkify-infra-') });
+      expect(run.code, verb[0]).toBe(2);
+      expect(run.stderr, verb[0]).toContain('region: expected the AWS region to deploy into; set AWS_REGION');
+    }
+  });
+
+  it('down refuses to delete without --yes when not on a terminal', async () => {
+    const run = await runSparkify(['infra', 'down'], {
+      cwd: tempFolder('sparkify-infra-'),
+      env: { AWS_REGION: 'us-west-2' },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'infra down deletes sparkify-dev and its data: pass --yes to confirm when not on a terminal',
+    );
+  });
+
+  it('up refuses a dwh.cfg as the file to write the connection into, before deploying', async () => {
+    const cwd = tempFolder('sparkify-infra-');
+    writeFileSync(join(cwd, 'dwh.cfg'), "[S3]\nSONG_DATA='s3://udacity-dend/song_data'\n");
+    const run = await runSparkify(['--config', 'dwh.cfg', 'infra', 'up'], {
+      cwd,
+      env: { AWS_REGION: 'us-west-2' },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'config file dwh.cfg: infra up writes the connection into a JSON config file',
+    );
+  });
+});
+
+describe('the config infra up writes', () => {
+  it('is a complete Redshift configuration for migrate and load, with no password in it', async () => {
+    const cwd = tempFolder('sparkify-infra-');
+    // The outputs DescribeStacks returned for a deployed Serverless stack, and the namespace's secret.
+    const outputs = {
+      WarehouseShape: 'serverless',
+      EndpointAddress: 'sparkify-dev.123456789012.us-west-2.redshift-serverless.amazonaws.com',
+      EndpointPort: '5439',
+      DatabaseName: 'dev',
+      AdminUser: 'sparkify_admin',
+      CopyRoleArn: 'arn:aws:iam::123456789012:role/sparkify-dev-CopyRoleA4EADB21-Q1w2E3r4T5y6',
+      WorkgroupName: 'sparkify-dev',
+      Region: 'us-west-2',
+    };
+    const secretArn =
+      'arn:aws:secretsmanager:us-west-2:123456789012:secret:redshift!sparkify-dev-sparkify_admin-AbCdEf';
+    const written = connectionConfig({}, connectionOf(outputs), {
+      secretArn,
+      manifestPrefix: 's3://team/manifests/',
+    });
+    writeFileSync(join(cwd, 'sparkify.config.json'), JSON.stringify(written, null, 2));
+    const run = await runSparkify(['config', '--json'], { cwd });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const { config } = JSON.parse(run.stdout) as { config: Record<string, unknown> };
+    expect(config).toMatchObject({
+      target: 'redshift',
+      region: 'us-west-2',
+      iamRoleArn: outputs.CopyRoleArn,
+      redshift: {
+        host: outputs.EndpointAddress,
+        port: 5439,
+        database: 'dev',
+        user: 'sparkify_admin',
+        auth: 'secret',
+        secretArn,
+        workgroup: 'sparkify-dev',
+        tls: 'verify',
+      },
+      s3: { manifestPrefix: 's3://team/manifests/' },
+    });
+    expect(JSON.stringify(config)).not.toMatch(/password/i);
   });
 });

@@ -17,7 +17,14 @@ export {
   type WarehouseSettings,
   type WarehouseShape,
 } from './warehouse-settings.js';
-export { outputNames, WAREHOUSE_PORT, WarehouseStack, type Acknowledgement } from './warehouse-stack.js';
+export {
+  connectionOf,
+  outputNames,
+  WAREHOUSE_PORT,
+  WarehouseStack,
+  type Acknowledgement,
+  type WarehouseConnection,
+} from './warehouse-stack.js';
 export {
   buildWarehouseStack,
   synthesizeStack,
@@ -29,3 +36,27 @@ export {
 } from './synthesize-warehouse.js';
 export { estimateCost, formatCostEstimate, priceTable, type CostEstimate } from './price-table.js';
 export { summarizeTemplate } from './summarize-template.js';
+export {
+  changeSetName,
+  createChangeSetRequest,
+  deleteStackRequest,
+  executeChangeSetRequest,
+  TEMPLATE_BODY_LIMIT,
+} from './cloudformation-requests.js';
+export {
+  deniedAction,
+  deployStack,
+  destroyStack,
+  diffStack,
+  findStack,
+  listStackResources,
+  outputsOf,
+  waitForStack,
+  type CloudFormationSession,
+  type DeployResult,
+  type DestroyResult,
+  type Pacing,
+  type PlannedChange,
+  type StackProgress,
+  type StackResourceState,
+} from './stack-session.js';

@@ -244,3 +244,36 @@ export class WarehouseStack extends cdk.Stack {
     return { vpc, subnetIds: vpc.selectSubnets({ subnetType }).subnetIds };
   }
 }
+
+/** Where a deployed warehouse is and how to sign in, read from the stack's outputs. */
+export interface WarehouseConnection {
+  shape: 'serverless' | 'provisioned';
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  region: string;
+  copyRoleArn: string;
+  workgroup?: string;
+  clusterId?: string;
+  /** Provisioned only: CloudFormation returns the cluster's managed secret (Serverless: GetNamespace does). */
+  secretArn?: string;
+}
+
+/** The connection a deployed stack's outputs describe. */
+export function connectionOf(outputs: Record<string, string>): WarehouseConnection {
+  const port = Number(outputs[outputNames.port]);
+  const connection: WarehouseConnection = {
+    shape: outputs[outputNames.shape] === 'provisioned' ? 'provisioned' : 'serverless',
+    host: outputs[outputNames.endpoint] ?? '',
+    port: Number.isInteger(port) && port > 0 ? port : WAREHOUSE_PORT,
+    database: outputs[outputNames.database] ?? '',
+    user: outputs[outputNames.adminUser] ?? '',
+    region: outputs[outputNames.region] ?? '',
+    copyRoleArn: outputs[outputNames.copyRoleArn] ?? '',
+  };
+  if (outputs[outputNames.workgroup]) connection.workgroup = outputs[outputNames.workgroup];
+  if (outputs[outputNames.clusterId]) connection.clusterId = outputs[outputNames.clusterId];
+  if (outputs[outputNames.secretArn]) connection.secretArn = outputs[outputNames.secretArn];
+  return connection;
+}
