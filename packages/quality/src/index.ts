@@ -39,3 +39,12 @@ export { formatDryRun } from './format-dry-run.js';
 export { checkExitCode } from './check-exit-code.js';
 export { QualityError } from './errors.js';
 export { numberLiteral, quoteIdentifier, quoteLiteral } from './sql-quote.js';
+export {
+  describeVerdict,
+  type HistoryJudgement,
+  type HistoryPoint,
+  type HistoryVerdict,
+  judgeAgainstHistory,
+  median,
+  medianAbsoluteDeviation,
+} from './judge-against-history.js';
