@@ -26,6 +26,8 @@ export interface GlobalOptions {
   secretArn?: string;
   /** The region of the data COPY reads. */
   copyRegion?: string;
+  /** A webhook for alerts (`load` and `check` accept it); the config key is notifyUrl. */
+  notify?: string;
   /** Print stack traces of unexpected errors. */
   debug?: boolean;
 }

@@ -48,3 +48,13 @@ export {
   median,
   medianAbsoluteDeviation,
 } from './judge-against-history.js';
+export {
+  alertMessage,
+  type PostWebhookOptions,
+  postWebhook,
+  type WebhookBlock,
+  type WebhookDelivery,
+  type WebhookMessage,
+  webhookHost,
+} from './post-webhook.js';
+export { checkAlert } from './check-alert.js';

@@ -27,3 +27,4 @@ export {
 } from './scripted-redshift.js';
 // The local PostgreSQL helpers tests need, from their one owner.
 export { allowTraversal, freePort, preparePostgresAsRoot } from '@sparkify/local-postgres';
+export { startWebhookServer, type TestWebhookServer, type WebhookRequest } from './webhook-server.js';

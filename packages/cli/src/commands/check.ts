@@ -4,6 +4,7 @@ import { type Command, Option } from 'commander';
 import {
   buildSuite,
   type Check,
+  checkAlert,
   type CheckReport,
   checkExitCode,
   formatDryRun,
@@ -20,6 +21,7 @@ import type { CliContext, GlobalOptions } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { addExamples } from '../help-examples.js';
 import { runWithWarehouse } from '../run-command.js';
+import { sendAlert } from '../send-alert.js';
 import type { Warehouse } from '../warehouse.js';
 
 export interface CheckOptions extends GlobalOptions {
@@ -78,6 +80,7 @@ export async function runCheck(
   context: CliContext,
   warehouse: Warehouse,
   options: CheckOptions,
+  notifyUrl?: string,
 ): Promise<number> {
   const suite = await loadSuite(context, options.checks);
   let report: CheckReport;
@@ -117,6 +120,7 @@ export async function runCheck(
       exitCode = ExitCode.cannotRun;
     }
   }
+  await sendAlert(context, notifyUrl, checkAlert(report, warehouse.label));
   return exitCode;
 }
 
@@ -146,6 +150,10 @@ export function registerCheckCommand(program: Command, context: CliContext): voi
     )
     .option('--no-store', 'do not record the results in check_runs / check_results')
     .option('--sample-size <n>', 'failing rows kept per check', '10')
+    .option(
+      '--notify <url>',
+      'post a message (Slack incoming-webhook JSON) when a check fails or warns; config key notifyUrl',
+    )
     .addHelpText(
       'after',
       `
@@ -168,8 +176,8 @@ match_rate, file_accounting, nextsong_reconciliation, sql; each takes severity, 
         context.stdout.write(formatDryRun(suite, { sampleSize: parseSampleSize(options.sampleSize) }));
         return;
       }
-      await runWithWarehouse(context, options, async ({ warehouse }) => {
-        context.exitCode = await runCheck(context, warehouse, options);
+      await runWithWarehouse(context, options, async ({ warehouse, config }) => {
+        context.exitCode = await runCheck(context, warehouse, options, config.notifyUrl);
       });
     });
   addExamples(check, [
@@ -182,5 +190,9 @@ match_rate, file_accounting, nextsong_reconciliation, sql; each takes severity, 
     { run: 'pnpm check --format json | jq -e .results', says: 'pure JSON through pnpm too' },
     { run: 'sparkify check --checks checks.json --fail-on warn', says: 'exit 1 on warnings too' },
     { run: 'sparkify check --dry-run', says: 'print the SQL; needs no database' },
+    {
+      run: 'sparkify check --notify https://hooks.slack.com/services/…',
+      says: 'alert a channel on failures and warnings',
+    },
   ]);
 }

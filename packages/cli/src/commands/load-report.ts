@@ -1,4 +1,5 @@
-import type { LoadProgress, LoadResult } from '@sparkify/loader';
+import { LoaderError, type LoadOptions, type LoadProgress, type LoadResult } from '@sparkify/loader';
+import { alertMessage, type WebhookMessage } from '@sparkify/quality';
 
 const number = (value: number) => value.toLocaleString('en-US');
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -117,4 +118,25 @@ export function formatDryRun(result: LoadResult, showAll: boolean): string {
     for (const statement of plan.redshift.statements) lines.push(`${statement.sql};`);
   }
   return lines.join('\n');
+}
+
+/** The alert for a failed load: where from, where to, and what went wrong (the first lines of the error). */
+export function loadAlert(
+  warehouseLabel: string,
+  settings: Pick<LoadOptions, 'source'>,
+  outcome: LoadResult | unknown,
+): WebhookMessage {
+  const result = outcome as Partial<LoadResult>;
+  const isResult = typeof result === 'object' && result !== null && 'stages' in result;
+  const source =
+    (isResult ? result.source : undefined) ??
+    settings.source.source ??
+    [settings.source.songData, settings.source.logData].filter(Boolean).join(' + ');
+  const code = isResult ? result.error?.code : outcome instanceof LoaderError ? outcome.code : 'ERROR';
+  const message = isResult ? (result.error?.message ?? 'failed') : (outcome as Error).message;
+  const run = isResult && result.runId !== null && result.runId !== undefined ? ` (run ${result.runId})` : '';
+  return alertMessage(`sparkify load FAILED on ${warehouseLabel}`, [
+    `source ${source}${run}`,
+    `*${code ?? 'ERROR'}*: ${message.split('\n').slice(0, 12).join('\n')}`,
+  ]);
 }

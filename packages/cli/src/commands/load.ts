@@ -16,7 +16,8 @@ import { CliError, ExitCode } from '../errors.js';
 import { addExamples } from '../help-examples.js';
 import { type CommandScope, runWithConfig, withWarehouse } from '../run-command.js';
 import { s3ClientFor } from '../s3-client.js';
-import { formatDryRun, formatLoadSummary, formatProgress } from './load-report.js';
+import { sendAlert } from '../send-alert.js';
+import { formatDryRun, formatLoadSummary, formatProgress, loadAlert } from './load-report.js';
 
 export interface LoadCommandOptions extends GlobalOptions {
   source?: string;
@@ -209,6 +210,10 @@ export function registerLoadCommand(program: Command, context: CliContext): void
       'events before this are refused as a ts in seconds, not milliseconds (default 2000-01-01)',
     )
     .option('--no-progress', 'no progress line on a terminal')
+    .option(
+      '--notify <url>',
+      'post a message (Slack incoming-webhook JSON) when the load fails; config key notifyUrl',
+    )
     .option('--verbose', 'list every object in a dry run')
     .addHelpText(
       'after',
@@ -240,6 +245,10 @@ Exit codes: 0 loaded (or nothing new), 1 bad data, 2 could not run (usage, confi
       run: 'sparkify --config dwh.cfg load --dry-run --manifest-prefix s3://my-bucket/manifests/',
       says: 'the exact Redshift SQL and manifests, without a cluster',
     },
+    {
+      run: 'sparkify load --source ./data --notify https://hooks.slack.com/services/…',
+      says: 'alert a channel when the load fails',
+    },
   ]);
 }
 
@@ -265,14 +274,23 @@ export async function runLoadCommand(context: CliContext, options: LoadCommandOp
           }
         }
         const printer = progressPrinter(scope, context.isTTY && options.progress !== false && !options.json);
-        const result = await load({
-          ...settings,
-          ...printer,
-          knex: warehouse.knex,
-          dialect: warehouse.dialect,
-        });
+        let result: LoadResult;
+        try {
+          result = await load({
+            ...settings,
+            ...printer,
+            knex: warehouse.knex,
+            dialect: warehouse.dialect,
+          });
+        } catch (error) {
+          if (printer.onProgress) context.stderr.write('\r\x1b[2K');
+          await sendAlert(context, scope.config.notifyUrl, loadAlert(warehouse.label, settings, error));
+          throw error;
+        }
         if (printer.onProgress) context.stderr.write('\r\x1b[2K');
         report(scope, options, result, warehouse.label);
+        if (result.status === 'failed')
+          await sendAlert(context, scope.config.notifyUrl, loadAlert(warehouse.label, settings, result));
         return result;
       });
     });

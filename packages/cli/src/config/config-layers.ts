@@ -35,6 +35,7 @@ export function flagLayer(options: GlobalOptions): ConfigLayer {
     ['redshift.workgroup', options.workgroup, '--workgroup'],
     ['redshift.secretArn', options.secretArn, '--secret-arn'],
     ['copyRegion', options.copyRegion, '--copy-region'],
+    ['notifyUrl', options.notify, '--notify'],
   ] as const;
   for (const [key, value, from] of flags) if (value) layer.set(key, { value, kind: 'flag', from });
   return layer;

@@ -150,6 +150,14 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /**
+     * A webhook (Slack incoming webhook, Teams, any JSON endpoint) told when a load fails or a check fails or
+     * warns. A secret: its path is usually the token.
+     */
+    notifyUrl: z
+      .string()
+      .regex(/^https?:\/\/\S+$/, 'an http(s) URL like https://hooks.slack.com/services/…')
+      .optional(),
     /** The folder of the embedded database and local state (default ./.sparkify, SPARKIFY_HOME). */
     home: z.string().min(1),
   })

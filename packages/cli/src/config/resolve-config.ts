@@ -108,6 +108,6 @@ export async function resolveConfig(options: GlobalOptions, context: CliContext)
 
 /** Every secret value in a configuration, for redaction of anything printed. */
 export function secretsOf(config: SparkifyConfig): string[] {
-  const secrets = [config.redshift?.password, passwordOfUrl(config.databaseUrl)];
+  const secrets = [config.redshift?.password, passwordOfUrl(config.databaseUrl), config.notifyUrl];
   return secrets.filter((secret): secret is string => Boolean(secret));
 }

@@ -34,6 +34,7 @@ export const settingKeys: readonly SettingKey[] = [
   { key: 's3.logJsonPath', env: ['SPARKIFY_LOG_JSONPATH'], ini: ['S3', 'LOG_JSONPATH'] },
   { key: 's3.manifestPrefix', env: ['SPARKIFY_MANIFEST_PREFIX'] },
   { key: 's3.endpoint', env: ['AWS_ENDPOINT_URL_S3'] },
+  { key: 'notifyUrl', env: ['SPARKIFY_NOTIFY_URL'], ini: ['NOTIFY', 'URL'], secret: 'secret' },
   { key: 'home', env: ['SPARKIFY_HOME'] },
 ];
 
