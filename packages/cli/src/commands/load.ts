@@ -203,7 +203,10 @@ export function registerLoadCommand(program: Command, context: CliContext): void
     )
     .addOption(new Option('--manifest-prefix <s3url>', 'redshift: where manifests and JSONPaths are written'))
     .addOption(
-      new Option('--serverless', 'redshift: read load errors from SYS_LOAD_ERROR_DETAIL (Serverless)'),
+      new Option(
+        '--serverless',
+        'redshift: the target is Serverless (implied by a workgroup; load errors come from the SYS views on both)',
+      ),
     )
     .option(
       '--min-event-time <date>',

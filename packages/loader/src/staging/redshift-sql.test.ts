@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stagingEvents } from '@sparkify/schema';
+import { portableSqlViolations } from '@sparkify/testkit';
 import type { SourceObject } from '../sources/source.js';
 import { buildCopyStatement, buildEventsJsonPaths, buildManifest, sqlLiteral } from './redshift-sql.js';
 import { planRedshiftStage } from './stage-redshift.js';
@@ -123,5 +124,60 @@ describe('the manifest and the plan', () => {
     expect(plan.statements.filter((statement) => statement.sql.startsWith('COPY'))).toHaveLength(2);
     expect(sql).toMatch(/COPY staging_songs[\s\S]*GZIP/);
     expect(plan.sample.map((o) => o.key)).toEqual([hostile[2]!.key, hostile[0]!.key, hostile[1]!.key]);
+  });
+});
+
+describe('the Redshift plan a --dry-run prints', () => {
+  const objects = [
+    { dataset: 'events' as const, key: 's3://data/log_data/2018-11-01-events.json', etag: 'e1', size: 10 },
+    { dataset: 'songs' as const, key: 's3://data/song_data/A/TRA.json', etag: 's1', size: 5 },
+  ];
+  const plan = planRedshiftStage(
+    objects,
+    {
+      iamRoleArn: 'arn:aws:iam::123456789012:role/dwhRole',
+      region: 'eu-west-1',
+      manifestPrefix: 's3://data/manifests/',
+      maxErrors: 3,
+      sample: 1,
+    },
+    'run-<id>',
+  );
+
+  it('in order: the TRUNCATEs, then per COPY the copy-id mark, the COPY (REGION from copy-region), and the SYS-view reads scoped to it', () => {
+    const heads = plan.statements.map((statement) => statement.sql.trim().split(/\s+/).slice(0, 3).join(' '));
+    const perCopy = (table: string) => [
+      'SELECT pg_last_copy_id() AS',
+      `COPY ${table} (${table === 'staging_events' ? 'artist,' : 'num_songs,'}`,
+      'SELECT pg_last_copy_id() AS',
+      'SELECT query_id, TRIM(table_name)',
+      'SELECT TRIM(file_name) AS',
+      'SELECT TRIM(file_name) AS',
+      'SELECT pg_last_copy_count() AS',
+    ];
+    expect(heads).toEqual([
+      'TRUNCATE staging_songs',
+      'TRUNCATE staging_events',
+      ...perCopy('staging_songs'),
+      ...perCopy('staging_events'),
+    ]);
+    const copies = plan.statements.filter((statement) => statement.kind === 'copy');
+    for (const copy of copies) expect(copy.sql).toContain("REGION 'eu-west-1'");
+    const history = plan.statements.filter((statement) => statement.sql.includes('sys_load_history'))[1]!;
+    expect(history.sql).toContain("TRIM(table_name) IN ('staging_events', 'public.staging_events')");
+    expect(history.sql).toContain('session_id = pg_backend_pid()');
+    expect(history.sql).toContain("start_time >= '<before copy>'");
+  });
+
+  it('the SYS-view reads and the COPYs pass the forbidden-construct lint (no STL view either)', () => {
+    for (const statement of plan.statements) {
+      if (statement.kind === 'truncate') continue; // Redshift-only staging, never shared SQL
+      if (statement.sql.startsWith('SELECT pg_last_copy_id()')) continue; // GETDATE(): a leader-node mark
+      expect({ sql: statement.sql, violations: portableSqlViolations(statement.sql) }).toEqual({
+        sql: statement.sql,
+        violations: [],
+      });
+      expect(statement.sql).not.toMatch(/\bstl_/i);
+    }
   });
 });

@@ -84,25 +84,76 @@ function requireUrl(url: string | undefined, name: string): string {
 /** Rows loaded by the last COPY of this session (read only after it succeeded). */
 export const lastCopyCountSql = 'SELECT pg_last_copy_count() AS loaded';
 
-/** Load errors of the last COPY on a provisioned cluster. */
-export const loadErrorsSql = `
-SELECT TRIM(filename) AS object_key, line_number, TRIM(colname) AS field, err_code,
-       TRIM(err_reason) AS reason, TRIM(raw_line) AS raw
-FROM stl_load_errors
-WHERE query = pg_last_copy_id()
-ORDER BY starttime, line_number`;
+/**
+ * Read before and after every COPY: pg_last_copy_id() is not updated by a COPY that fails before loading
+ * (syntax, IAM role, region, privileges), so an unchanged id means there is no load record of this COPY to read,
+ * and reading one anyway would find the previous COPY's (https://docs.aws.amazon.com/redshift/latest/dg/PG_LAST_COPY_ID.html).
+ * GETDATE() is the statement's start time on the cluster's clock, the lower bound the SYS views are checked against.
+ */
+export const copyMarkSql = 'SELECT pg_last_copy_id() AS copy_id, GETDATE() AS at';
 
-/** Load errors of the last COPY on Redshift Serverless (STL views are provisioned-only). */
-export const serverlessLoadErrorsSql = `
-SELECT TRIM(file_name) AS object_key, line_number, TRIM(column_name) AS field, error_code AS err_code,
-       TRIM(error_message) AS reason, '' AS raw
+const TIMESTAMP = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?$/;
+
+function copyIdText(copyId: number | '<copy id>'): string {
+  if (copyId === '<copy id>') return copyId;
+  if (!Number.isSafeInteger(copyId)) throw new LoaderError('COPY_FAILED', `not a copy id: ${copyId}`);
+  return String(copyId);
+}
+
+function timestampLiteral(at: string): string {
+  if (at === '<before copy>') return `'${at}'`;
+  if (!TIMESTAMP.test(at)) throw new LoaderError('COPY_FAILED', `not a cluster timestamp: ${at}`);
+  return sqlLiteral(at);
+}
+
+/**
+ * This COPY's row of SYS_LOAD_HISTORY (provisioned, Serverless and concurrency scaling alike). The SYS_LOAD_DETAIL
+ * page keys the SYS views by `query_id = pg_last_copy_id()`, while SYS_QUERY_HISTORY says SYS query ids are not
+ * STL query ids; so the row must be this session's COPY into this table that started after the mark taken just
+ * before it, and among those the one whose query_id is the copy id when there is one, else the latest: robust to
+ * both readings, and a backend pid reused by a later session cannot match an earlier COPY.
+ */
+export function loadHistorySql(options: {
+  copyId: number | '<copy id>';
+  table: string;
+  startedAfter: string;
+}): string {
+  const id = copyIdText(options.copyId);
+  return `
+SELECT query_id, TRIM(table_name) AS table_name, start_time, TRIM(status) AS status, loaded_rows, error_count
+FROM sys_load_history
+WHERE start_time >= ${timestampLiteral(options.startedAfter)}
+  AND TRIM(table_name) IN (${sqlLiteral(options.table)}, ${sqlLiteral(`public.${options.table}`)})
+  AND session_id = pg_backend_pid()
+ORDER BY CASE WHEN query_id = ${id} THEN 0 ELSE 1 END, start_time DESC
+LIMIT 1`;
+}
+
+/** The load errors of one COPY, by the SYS query id its SYS_LOAD_HISTORY row gave. */
+export function loadErrorDetailSql(queryId: number | '<copy id>'): string {
+  return `
+SELECT TRIM(file_name) AS object_key, line_number, TRIM(column_name) AS field, error_code,
+       TRIM(error_message) AS reason
 FROM sys_load_error_detail
-WHERE query_id = (SELECT MAX(query_id) FROM sys_load_history WHERE session_id = pg_backend_pid())
-ORDER BY start_time, line_number`;
+WHERE query_id = ${copyIdText(queryId)}
+ORDER BY file_name, line_number`;
+}
 
-/** Lines each file of the last COPY contributed (provisioned clusters). */
-export const loadCommitsSql = `
-SELECT TRIM(filename) AS object_key, SUM(lines_scanned) AS lines
-FROM stl_load_commits
-WHERE query = pg_last_copy_id()
+/** Lines each file of one COPY was scanned for, by the SYS query id its SYS_LOAD_HISTORY row gave. */
+export function loadDetailSql(queryId: number | '<copy id>'): string {
+  return `
+SELECT TRIM(file_name) AS object_key, SUM(lines_scanned) AS lines
+FROM sys_load_detail
+WHERE query_id = ${copyIdText(queryId)}
 GROUP BY 1`;
+}
+
+/**
+ * Hides credentials in a message Redshift sent back about a COPY: key pairs, session tokens and CREDENTIALS
+ * strings can be echoed in syntax errors. An IAM role ARN is not a secret and stays.
+ */
+export function redactCopyMessage(text: string): string {
+  return text
+    .replace(/(aws_secret_access_key|aws_access_key_id|token)=[^;'\s]*/gi, '$1=***')
+    .replace(/(SECRET_ACCESS_KEY|ACCESS_KEY_ID|SESSION_TOKEN)\s+'[^']*'/gi, "$1 '***'");
+}

@@ -5,29 +5,69 @@ import { type CopyOutcome, redshiftFileOutcomes, runCopy, type SqlSession } from
 const copyStatement = { kind: 'copy' as const, dataset: 'events' as const, sql: 'COPY staging_events …' };
 
 /**
- * A session that answers the way a provisioned cluster does after one COPY: the COPY itself fails or not,
- * STL_LOAD_ERRORS rows, pg_last_copy_count() and STL_LOAD_COMMITS lines. Records what it was asked.
+ * A session that answers as Redshift's documentation says. pg_last_copy_id() moves only when a COPY begins
+ * loading (PG_LAST_COPY_ID: not on syntax, credential or privilege errors); the SYS views hold one
+ * SYS_LOAD_HISTORY row per COPY, its SYS_LOAD_ERROR_DETAIL rows and one SYS_LOAD_DETAIL row per file. The
+ * previous COPY of the session (id 41) left its own errors behind, which must never be read for this one.
  */
 function scriptedSession(answers: {
-  copyFails: boolean;
+  /** 'loads': the COPY loads; 'bad-data': it starts loading and fails on MAXERROR; 'early': fails before loading. */
+  copy: 'loads' | 'bad-data' | 'early';
   errors: object[];
   loaded: number;
-  commits: object[];
+  detail: object[];
 }): SqlSession & { asked: string[] } {
   const asked: string[] = [];
+  let copyId = 41;
   return {
     asked,
     query(sql: string) {
       asked.push(sql.trim().split(/\s+/).slice(0, 4).join(' '));
       if (sql.startsWith('COPY')) {
-        return answers.copyFails
-          ? Promise.reject(new Error('Load into table failed. Check stl_load_errors'))
+        if (answers.copy === 'early') {
+          return Promise.reject(
+            Object.assign(
+              new Error('User arn:aws:iam::123456789012:role/r is not authorized to assume IAM Role'),
+              {
+                code: 'XX000',
+                detail: "aws_secret_access_key=SHOULD-NOT-LEAK; region 'us-west-2'",
+              },
+            ),
+          );
+        }
+        copyId = 57;
+        return answers.copy === 'bad-data'
+          ? Promise.reject(
+              new Error("Load into table 'staging_events' failed. Check 'sys_load_error_detail'"),
+            )
           : Promise.resolve({ rows: [] });
       }
-      if (/stl_load_errors|sys_load_error_detail/.test(sql)) return Promise.resolve({ rows: answers.errors });
+      if (/pg_last_copy_id\(\) AS copy_id/.test(sql)) {
+        return Promise.resolve({ rows: [{ copy_id: String(copyId), at: '2026-12-01 12:00:00.123456' }] });
+      }
+      if (/sys_load_history/.test(sql)) {
+        // The row of copy 57 only; the scoping must ask for it by id, table and start time.
+        const matches =
+          copyId === 57 &&
+          /query_id = 57/.test(sql) &&
+          /session_id = pg_backend_pid\(\)/.test(sql) &&
+          /'staging_events'/.test(sql) &&
+          /start_time >= '2026-12-01/.test(sql);
+        return Promise.resolve({
+          rows: matches
+            ? [{ query_id: '9057', table_name: 'staging_events', loaded_rows: String(answers.loaded) }]
+            : [],
+        });
+      }
+      if (/sys_load_error_detail/.test(sql)) {
+        return Promise.resolve({
+          rows: /query_id = 9057/.test(sql) ? answers.errors : [{ object_key: 'old' }],
+        });
+      }
+      if (/sys_load_detail/.test(sql))
+        return Promise.resolve({ rows: /query_id = 9057/.test(sql) ? answers.detail : [] });
       if (/pg_last_copy_count/.test(sql))
         return Promise.resolve({ rows: [{ loaded: String(answers.loaded) }] });
-      if (/stl_load_commits/.test(sql)) return Promise.resolve({ rows: answers.commits });
       return Promise.reject(new Error(`unexpected SQL: ${sql}`));
     },
   };
@@ -37,19 +77,19 @@ const badLine = {
   object_key: 's3://b/log_data/a.json',
   line_number: '3',
   field: 'ts',
-  reason: 'Invalid timestamp',
-  raw: '{"ts":"x"}',
+  error_code: '1206',
+  reason: 'Invalid timestamp format or value',
 };
 
 describe('runCopy', () => {
-  it('returns rows loaded, each load error as a reject and the lines of each file', async () => {
+  it('a partial load: rows loaded, each load error of exactly this COPY, and the lines of each file', async () => {
     const session = scriptedSession({
-      copyFails: false,
+      copy: 'loads',
       errors: [badLine],
       loaded: 9,
-      commits: [{ object_key: 's3://b/log_data/a.json', lines: '10' }],
+      detail: [{ object_key: 's3://b/log_data/a.json', lines: '10' }],
     });
-    expect(await runCopy(session, copyStatement, false)).toEqual({
+    expect(await runCopy(session, copyStatement)).toEqual({
       succeeded: true,
       loaded: 9,
       errors: [
@@ -58,46 +98,52 @@ describe('runCopy', () => {
           key: 's3://b/log_data/a.json',
           line: 3,
           field: 'ts',
-          reason: 'Invalid timestamp',
-          raw: '{"ts":"x"}',
+          reason: 'Invalid timestamp format or value (Redshift load error 1206)',
+          raw: '',
         },
       ],
       lines: [{ key: 's3://b/log_data/a.json', lines: 10 }],
     });
     expect(session.asked).toEqual([
+      'SELECT pg_last_copy_id() AS copy_id,',
       'COPY staging_events …',
-      'SELECT TRIM(filename) AS object_key,',
+      'SELECT pg_last_copy_id() AS copy_id,',
+      'SELECT query_id, TRIM(table_name) AS',
+      'SELECT TRIM(file_name) AS object_key,',
+      'SELECT TRIM(file_name) AS object_key,',
       'SELECT pg_last_copy_count() AS loaded',
-      'SELECT TRIM(filename) AS object_key,',
     ]);
   });
 
-  it('reports a COPY that failed on bad data as loading nothing, and reads no count after it', async () => {
-    const session = scriptedSession({ copyFails: true, errors: [badLine], loaded: 9, commits: [] });
-    const outcome = await runCopy(session, copyStatement, false);
-    expect(outcome).toMatchObject({ succeeded: false, loaded: 0, lines: [] });
+  it('a COPY that failed on bad data loads nothing and keeps its errors; no count is read after it', async () => {
+    const session = scriptedSession({ copy: 'bad-data', errors: [badLine], loaded: 9, detail: [] });
+    const outcome = await runCopy(session, copyStatement);
+    expect(outcome).toMatchObject({ succeeded: false, loaded: 0 });
     expect(outcome.errors).toHaveLength(1);
+    expect(outcome.failure).toContain("Load into table 'staging_events' failed");
     expect(session.asked).not.toContain('SELECT pg_last_copy_count() AS loaded');
   });
 
-  it('throws COPY_FAILED for a failed COPY that left no load errors', async () => {
-    const session = scriptedSession({ copyFails: true, errors: [], loaded: 0, commits: [] });
-    await expect(runCopy(session, copyStatement, false)).rejects.toMatchObject({
-      code: 'COPY_FAILED',
-      message: 'Redshift COPY failed and reported no load errors: COPY staging_events …',
-    });
+  it('a COPY refused before loading (copy id unchanged): Redshift’s own error, secrets hidden, no load errors read', async () => {
+    const session = scriptedSession({ copy: 'early', errors: [], loaded: 0, detail: [] });
+    const failure = (await runCopy(session, copyStatement).catch((error: unknown) => error)) as Error;
+    expect(failure).toMatchObject({ code: 'COPY_FAILED' });
+    expect(failure.message).toContain(
+      'before loading anything: XX000: User arn:aws:iam::123456789012:role/r is not authorized',
+    );
+    expect(failure.message).toContain('aws_secret_access_key=***');
+    expect(failure.message).not.toContain('SHOULD-NOT-LEAK');
+    // Nothing of the previous COPY (id 41) is read and attributed to this one.
+    expect(session.asked.some((sql) => /sys_load|stl_|pg_last_copy_count/i.test(sql))).toBe(false);
   });
 
-  it('reads SYS_LOAD_ERROR_DETAIL and no STL view on Serverless', async () => {
-    const session = scriptedSession({ copyFails: false, errors: [], loaded: 4, commits: [] });
-    expect(await runCopy(session, copyStatement, true)).toEqual({
-      succeeded: true,
-      loaded: 4,
-      errors: [],
-      lines: [],
+  it('a failed COPY with no load errors throws with its own error', async () => {
+    const session = scriptedSession({ copy: 'bad-data', errors: [], loaded: 0, detail: [] });
+    await expect(runCopy(session, copyStatement)).rejects.toMatchObject({
+      code: 'COPY_FAILED',
+      message:
+        "Redshift COPY into staging_events failed: Load into table 'staging_events' failed. Check 'sys_load_error_detail'",
     });
-    expect(session.asked[1]).toBe('SELECT TRIM(file_name) AS object_key,');
-    expect(session.asked).toHaveLength(3);
   });
 });
 
@@ -160,21 +206,20 @@ describe('redshiftFileOutcomes', () => {
     ]);
   });
 
-  it('never reads fewer records than it rejected (Serverless reports no lines)', () => {
+  it('refuses to record a file as loaded without a count Redshift reported for it', () => {
     const copies: CopyOutcome[] = [
       {
-        succeeded: false,
-        loaded: 0,
-        errors: [reject('s3://b/log_data/b.json'), reject('s3://b/log_data/b.json')],
-        lines: [],
+        succeeded: true,
+        loaded: 11,
+        errors: [reject('s3://b/log_data/b.json')],
+        lines: [
+          { key: 's3://b/log_data/a.json', lines: 10 },
+          { key: 's3://b/song_data/s.json', lines: 1 },
+        ],
       },
     ];
-    expect(
-      redshiftFileOutcomes(objects, copies).map((file) => [file.read, file.staged, file.rejected]),
-    ).toEqual([
-      [0, 0, 0],
-      [2, 0, 2],
-      [1, 1, 0],
-    ]);
+    expect(() => redshiftFileOutcomes(objects, copies)).toThrow(
+      'Redshift reported no line count for s3://b/log_data/b.json (SYS_LOAD_DETAIL): not recording it as loaded',
+    );
   });
 });

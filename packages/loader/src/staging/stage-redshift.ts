@@ -10,10 +10,12 @@ import {
   buildCopyStatement,
   buildEventsJsonPaths,
   buildManifest,
+  copyMarkSql,
   lastCopyCountSql,
-  loadCommitsSql,
-  loadErrorsSql,
-  serverlessLoadErrorsSql,
+  loadDetailSql,
+  loadErrorDetailSql,
+  loadHistorySql,
+  redactCopyMessage,
 } from './redshift-sql.js';
 import { emptyStageResult, type StageProgress, type StageResult } from './stage-result.js';
 
@@ -39,7 +41,8 @@ export interface Upload {
 
 /** One statement of the Redshift path, with what it is: a COPY's outcome is read back, a TRUNCATE's is not. */
 export interface RedshiftStatement {
-  kind: 'truncate' | 'copy';
+  /** 'observe': the reads that follow each COPY, shown by --dry-run with placeholders; runCopy sends them. */
+  kind: 'truncate' | 'copy' | 'observe';
   dataset: Dataset;
   sql: string;
 }
@@ -88,6 +91,8 @@ export function planRedshiftStage(
       if (group.length === 0) continue;
       const manifestUrl = `${base}/${dataset}${gzip ? '-gzip' : ''}.manifest`;
       uploads.push({ url: manifestUrl, body: buildManifest(group) });
+      const table = stagingTable[dataset].name;
+      statements.push({ kind: 'observe', dataset, sql: copyMarkSql });
       statements.push({
         kind: 'copy',
         dataset,
@@ -101,6 +106,15 @@ export function planRedshiftStage(
           gzip,
         }),
       });
+      for (const sql of [
+        copyMarkSql,
+        loadHistorySql({ copyId: '<copy id>', table, startedAfter: '<before copy>' }),
+        loadErrorDetailSql('<copy id>'),
+        loadDetailSql('<copy id>'),
+        lastCopyCountSql,
+      ]) {
+        statements.push({ kind: 'observe', dataset, sql: sql.trim() });
+      }
     }
   }
   return { sample: chooseSample(objects, config.sample), uploads, statements };
@@ -144,13 +158,13 @@ export interface SqlSession {
   query(sql: string): Promise<{ rows: unknown[] }>;
 }
 
-/** One row of STL_LOAD_ERRORS / SYS_LOAD_ERROR_DETAIL as the load-error queries name its columns. */
+/** One row of SYS_LOAD_ERROR_DETAIL as the load-error query names its columns. */
 interface LoadErrorRow {
   object_key: string;
   line_number: number;
   field: string | null;
+  error_code: number | string;
   reason: string;
-  raw: string;
 }
 
 /** What one COPY did, read back from the session right after it. */
@@ -161,50 +175,79 @@ export interface CopyOutcome {
   loaded: number;
   /** One per rejected record. */
   errors: Reject[];
-  /** Lines each file contributed (STL_LOAD_COMMITS; empty on Serverless, which has no STL views). */
+  /** Lines each file was scanned for (SYS_LOAD_DETAIL), every file of the COPY. */
   lines: { key: string; lines: number }[];
+  /** Redshift's own error when the COPY failed (code and message, credentials hidden). */
+  failure?: string;
 }
 
+function describeDatabaseError(error: unknown): string {
+  const { code, message, detail } = error as { code?: string; message?: string; detail?: string };
+  const text = [message ?? String(error), detail].filter(Boolean).join(' DETAIL: ');
+  return redactCopyMessage(code ? `${code}: ${text}` : text);
+}
+
+const firstRow = async (session: SqlSession, sql: string) =>
+  ((await session.query(sql)).rows as Record<string, unknown>[])[0];
+
 /**
- * Runs one COPY and reads back rows loaded, load errors and lines per file. A COPY that fails with load errors
- * is bad data (an outcome); one that fails without any is not ours to explain and throws.
+ * Runs one COPY and reads back what Redshift recorded for exactly this COPY: the copy id is read before and
+ * after (an unchanged id is a COPY that failed before loading: its own error is reported, nothing else is read),
+ * then its SYS_LOAD_HISTORY row (see loadHistorySql for the scoping), its load errors and its lines per file
+ * from the SYS views, which cover provisioned clusters, Serverless and concurrency scaling alike. A COPY that
+ * failed is an outcome only when its load errors explain it; otherwise it throws with Redshift's own error.
  */
-export async function runCopy(
-  session: SqlSession,
-  statement: RedshiftStatement,
-  serverless: boolean,
-): Promise<CopyOutcome> {
-  let succeeded = true;
+export async function runCopy(session: SqlSession, statement: RedshiftStatement): Promise<CopyOutcome> {
+  const table = stagingTable[statement.dataset].name;
+  const before = await firstRow(session, copyMarkSql);
+  let failure: string | undefined;
   try {
     await session.query(statement.sql);
-  } catch {
-    succeeded = false;
+  } catch (error) {
+    failure = describeDatabaseError(error);
   }
-  const errorRows = (await session.query(serverless ? serverlessLoadErrorsSql : loadErrorsSql))
-    .rows as LoadErrorRow[];
-  if (!succeeded && errorRows.length === 0) {
+  const after = await firstRow(session, copyMarkSql);
+  const beforeId = Number(before?.copy_id ?? -1);
+  const afterId = Number(after?.copy_id ?? -1);
+  if (afterId === beforeId) {
     throw new LoaderError(
       'COPY_FAILED',
-      `Redshift COPY failed and reported no load errors: ${statement.sql}`,
+      failure
+        ? `Redshift refused the COPY into ${table} before loading anything: ${failure}`
+        : `Redshift reported no new COPY into ${table} (pg_last_copy_id() unchanged at ${afterId})`,
     );
   }
-  const countRows = succeeded ? ((await session.query(lastCopyCountSql)).rows as { loaded?: unknown }[]) : [];
-  const loaded = Number(countRows[0]?.loaded ?? 0);
-  const lines = serverless
-    ? []
-    : ((await session.query(loadCommitsSql)).rows as { object_key: string; lines: number }[]).map((row) => ({
-        key: row.object_key,
-        lines: Number(row.lines),
-      }));
+  const startedAfter = String(before?.at ?? '');
+  const history = await firstRow(session, loadHistorySql({ copyId: afterId, table, startedAfter }));
+  if (!history) {
+    throw new LoaderError(
+      'COPY_FAILED',
+      `SYS_LOAD_HISTORY has no row for the COPY into ${table} (copy id ${afterId}, started after ${startedAfter})` +
+        (failure ? `; the COPY failed: ${failure}` : ''),
+    );
+  }
+  const queryId = Number(history.query_id);
+  const errorRows = (await session.query(loadErrorDetailSql(queryId))).rows as LoadErrorRow[];
   const errors = errorRows.map((row): Reject => ({
     dataset: statement.dataset,
     key: row.object_key,
     line: Number(row.line_number),
     field: row.field,
-    reason: row.reason,
-    raw: row.raw,
+    reason: `${row.reason} (Redshift load error ${row.error_code})`,
+    raw: '',
   }));
-  return { succeeded, loaded, errors, lines };
+  const lines = (
+    (await session.query(loadDetailSql(queryId))).rows as { object_key: string; lines: unknown }[]
+  ).map((row) => ({ key: row.object_key, lines: Number(row.lines) }));
+  if (failure) {
+    if (errors.length === 0) {
+      throw new LoaderError('COPY_FAILED', `Redshift COPY into ${table} failed: ${failure}`);
+    }
+    return { succeeded: false, loaded: 0, errors, lines, failure };
+  }
+  // pg_last_copy_count() is this COPY's: the copy id moved, so no earlier failed COPY stands in between.
+  const loaded = Number((await firstRow(session, lastCopyCountSql))?.loaded ?? history.loaded_rows ?? 0);
+  return { succeeded: true, loaded, errors, lines };
 }
 
 /**
@@ -215,18 +258,31 @@ export function redshiftFileOutcomes(
   objects: readonly SourceObject[],
   copies: readonly CopyOutcome[],
 ): FileOutcome[] {
-  const byKey = new Map(objects.map((object) => [object.key, { object, lines: 0, errors: 0 }]));
+  const byKey = new Map(
+    objects.map((object) => [object.key, { object, lines: 0, errors: 0, reported: false }]),
+  );
   for (const copy of copies) {
     for (const { key, lines } of copy.lines) {
       const entry = byKey.get(key);
-      if (entry) entry.lines += lines;
+      if (entry) {
+        entry.lines += lines;
+        entry.reported = true;
+      }
     }
     for (const error of copy.errors) {
       const entry = byKey.get(error.key);
       if (entry) entry.errors += 1;
     }
   }
-  return [...byKey.values()].map(({ object, lines, errors }): FileOutcome => {
+  return [...byKey.values()].map(({ object, lines, errors, reported }): FileOutcome => {
+    // A file is recorded as loaded only with a count Redshift reported for it: the ledger never loads a recorded
+    // file again, so a guessed 0 would lose it for good.
+    if (!reported) {
+      throw new LoaderError(
+        'COPY_FAILED',
+        `Redshift reported no line count for ${object.key} (SYS_LOAD_DETAIL): not recording it as loaded`,
+      );
+    }
     const read = object.dataset === 'songs' ? Math.max(1, errors) : Math.max(lines, errors);
     return {
       dataset: object.dataset,
@@ -269,13 +325,22 @@ export async function stageToRedshift(
   const connection = (await knex.client.acquireConnection()) as SqlSession;
   try {
     for (const statement of plan.statements) {
+      if (statement.kind === 'observe') continue;
       if (statement.kind === 'truncate') {
         await connection.query(statement.sql);
         continue;
       }
-      const copy = await runCopy(connection, statement, options.serverless ?? false);
+      const copy = await runCopy(connection, statement);
       copies.push(copy);
-      if (!copy.succeeded) break;
+      if (!copy.succeeded) {
+        // A failed COPY fails the run: as bad records when its load errors are over --max-errors (MAXERROR is
+        // one more, so that is the normal case), otherwise with Redshift's own error.
+        const rejected = copies.reduce((sum, done) => sum + done.errors.length, 0);
+        if (rejected <= options.maxErrors) {
+          throw new LoaderError('COPY_FAILED', `Redshift COPY failed: ${copy.failure ?? 'unknown error'}`);
+        }
+        break;
+      }
       options.onProgress?.({
         stage: 'stage',
         objectsDone: plan.objects.length,
@@ -285,7 +350,8 @@ export async function stageToRedshift(
       });
     }
   } catch (error) {
-    throw new LoaderError('COPY_FAILED', `Redshift COPY failed: ${(error as Error).message}`, {
+    if (error instanceof LoaderError) throw error;
+    throw new LoaderError('COPY_FAILED', `Redshift COPY failed: ${describeDatabaseError(error)}`, {
       cause: error,
     });
   } finally {
@@ -298,6 +364,8 @@ export async function stageToRedshift(
     result.recordsRejected += copy.errors.length;
   }
   result.recordsRead = result.recordsStaged + result.recordsRejected;
-  result.files = redshiftFileOutcomes(plan.objects, copies);
+  // Per-file counts are only meaningful (and only needed) when every COPY ran: a run stopped by bad records
+  // records no files.
+  result.files = copies.every((copy) => copy.succeeded) ? redshiftFileOutcomes(plan.objects, copies) : [];
   return result;
 }
