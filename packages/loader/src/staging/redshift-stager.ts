@@ -8,6 +8,7 @@ import {
   stageToRedshift,
 } from './stage-redshift.js';
 import type { StagePlan, Stager, TransformTuning } from './stager.js';
+import { resolveCopyRegion } from './copy-region.js';
 
 /** Redshift sorts in memory and keeps statistics itself (and has no SET LOCAL work_mem): nothing to tune. */
 export const redshiftTuning: TransformTuning = {
@@ -31,10 +32,24 @@ export function redshiftStager(
     plan: (objects, runLabel) => ({ objects, redshift: planRedshiftStage(objects, config, runLabel) }),
     stage: async (knex, plan, onProgress) => {
       if (!s3) throw new LoaderError('CONFIG_INVALID', 'The redshift target needs an S3 client');
+      // Before any COPY: the data's region (asked of S3 unless --copy-region says), and the manifest bucket in it.
+      const region = await resolveCopyRegion(
+        s3,
+        {
+          data: plan.objects.map((object) => object.key),
+          manifestPrefix: config.manifestPrefix,
+          ...(config.logJsonPath ? { jsonPaths: config.logJsonPath } : {}),
+        },
+        config.region,
+      );
+      const redshift =
+        region === config.region
+          ? plan.redshift
+          : planRedshiftStage(plan.objects, { ...config, region }, plan.redshift.runLabel);
       return stageToRedshift(
         knex,
         source,
-        { ...plan.redshift, objects: plan.objects },
+        { ...redshift, objects: plan.objects },
         { s3, maxErrors: config.maxErrors, serverless: config.serverless, onProgress },
       );
     },

@@ -49,6 +49,8 @@ export interface RedshiftStatement {
 
 /** Everything the Redshift path will send, computed without a cluster: printed by --dry-run, tested as text. */
 export interface RedshiftStagePlan {
+  /** Names this run's files on S3 (`run-<id>` in a dry run). */
+  runLabel: string;
   sample: SourceObject[];
   uploads: Upload[];
   statements: RedshiftStatement[];
@@ -117,7 +119,7 @@ export function planRedshiftStage(
       }
     }
   }
-  return { sample: chooseSample(objects, config.sample), uploads, statements };
+  return { runLabel, sample: chooseSample(objects, config.sample), uploads, statements };
 }
 
 /** Reads the sample objects fully through the same validation as the PostgreSQL path; returns their problems. */
