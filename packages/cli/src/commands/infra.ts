@@ -4,6 +4,7 @@ import type { StackProgress } from '@sparkify/infra';
 import { connectionConfig, configFileTarget, writeConfigFile } from './infra-config-file.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
+import { addExamples } from '../help-examples.js';
 import { type CommandScope, runWithConfig } from '../run-command.js';
 import { copyLocationsFrom, type InfraCommandOptions, warehouseInput } from './infra-settings.js';
 
@@ -348,17 +349,11 @@ only the configured prefixes, and a security group that admits nobody until you 
 
 up deploys without \`cdk bootstrap\` (the template has no file assets) and writes the connection into the JSON
 config file (auth "secret": the password is read from Secrets Manager at connect time, never stored), so that
-\`pnpm migrate && pnpm load --source s3://…\` work next. up, status and down need AWS credentials and AWS_REGION.
-
-Examples:
-  $ sparkify infra plan --source s3://my-bucket/sparkify/ --manifest-prefix s3://my-bucket/manifests/
-  $ sparkify infra plan --shape provisioned --template > template.json
-  $ sparkify infra up --source s3://my-bucket/sparkify/ --manifest-prefix s3://my-bucket/manifests/
-  $ sparkify infra plan --diff                       the change set against the deployed stack
-  $ sparkify infra status
-  $ sparkify infra down --yes`,
+\`pnpm migrate && pnpm load --source s3://…\` work next. up, status, down and plan --diff need AWS credentials
+and AWS_REGION: \`sparkify infra up --source s3://my-bucket/sparkify/ --manifest-prefix s3://my-bucket/manifests/\`,
+\`sparkify infra status\`, \`sparkify infra down --yes\`.`,
     );
-  addWarehouseOptions(
+  const planCommand = addWarehouseOptions(
     infra
       .command('plan')
       .description(
@@ -375,6 +370,17 @@ Examples:
     if (options.diff) await diff(context, options);
     else await plan(context, options);
   });
+  addExamples(planCommand, [
+    { run: 'sparkify infra plan', says: 'the default: Serverless, own private VPC, nobody admitted' },
+    {
+      run: 'sparkify infra plan --source s3://my-bucket/sparkify/ --manifest-prefix s3://my-bucket/manifests/',
+      says: 'the COPY role scoped to those prefixes',
+    },
+    {
+      run: 'sparkify infra plan --shape provisioned --template > template.json',
+      says: 'the CloudFormation JSON',
+    },
+  ]);
   addWarehouseOptions(
     infra
       .command('up')
