@@ -13,3 +13,11 @@ export const stagingTable: Record<Dataset, Table> = { songs: stagingSongs, event
 export function isDataKey(key: string): boolean {
   return /\.json(\.gz)?$/i.test(key);
 }
+
+/**
+ * Whether an object is gzip-compressed, by its name in any case (`.json.GZ` too): the one rule every source and
+ * the Redshift COPY (GZIP in its manifest's COPY) follow, so a listed object is never read compressed as JSON.
+ */
+export function isGzipKey(key: string): boolean {
+  return /\.gz$/i.test(key);
+}

@@ -6,7 +6,14 @@ export { openSource, datasetLocations, type SourceSpec } from './sources/open-so
 export { isS3Url, parseS3Url } from './sources/s3-location.js';
 export type { Source, SourceObject } from './sources/source.js';
 export { abandonRuns, type FileOutcome, type Reject } from './ledger/ledger.js';
-export { breakLoadLock, readLoadLock, type LockHolder, type LockState } from './ledger/load-lock.js';
+export {
+  breakLoadLock,
+  type HolderVerdict,
+  judgeLockHolder,
+  readLoadLock,
+  type LockHolder,
+  type LockState,
+} from './ledger/load-lock.js';
 export {
   fieldNullsSql,
   type OptionalField,

@@ -1,6 +1,11 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Knex } from 'knex';
-import { type Dialect, isSerializationFailure, retrySerializationFailures } from '@sparkify/schema';
+import {
+  type Dialect,
+  isSerializationFailure,
+  migrationStatus,
+  retrySerializationFailures,
+} from '@sparkify/schema';
 import { datasets } from './dataset.js';
 import { LoaderError } from './errors.js';
 import {
@@ -15,7 +20,13 @@ import {
 } from './ledger/ledger.js';
 import { recordFieldNulls, recordUnknownKeys, type ReportedUnknownKey } from './ledger/load-observations.js';
 import { type RecordRules } from './records/ambiguous-json.js';
-import { acquireLoadLock, type LockHolder, releaseLoadLock } from './ledger/load-lock.js';
+import {
+  acquireLoadLock,
+  type AcquireOptions,
+  type LockHolder,
+  releaseLoadLock,
+  startLockHeartbeat,
+} from './ledger/load-lock.js';
 import { type LoadPlan, planLoad } from './plan-load.js';
 import { datasetLocations, openSource, type SourceSpec } from './sources/open-source.js';
 import { isS3Url } from './sources/s3-location.js';
@@ -48,7 +59,12 @@ export interface LoadOptions {
   holder: LockHolder;
   /** How long to wait for another load's lock (0: fail at once). */
   waitMs?: number;
-  isProcessAlive: (pid: number) => boolean;
+  /** Judges a lock holder by host, boot id, pid namespace, pid and start time (see @sparkify/local-postgres). */
+  judgeHolder?: AcquireOptions['judgeHolder'];
+  /** Older form of judgeHolder: whether a pid on this host is alive. */
+  isProcessAlive?: (pid: number) => boolean;
+  /** How often the lock's heartbeat is refreshed (default 15 s). */
+  heartbeatMs?: number;
   /** Objects read at once on the postgres target. */
   concurrency?: number;
   /** Worker threads that parse and validate on the postgres target (0: none; default: cores - 1, 1 to 4). */
@@ -128,6 +144,28 @@ function describeRejects(
     `${shown.join('\n')}${more}\n` +
     `All of them are in etl_rejects: SELECT * FROM etl_rejects WHERE run_id = ${runId};`
   );
+}
+
+/**
+ * Refuses a warehouse whose schema is behind this loader (never migrated, or migrations pending, e.g. after a
+ * `migrate down`), naming what is missing: otherwise a statement fails later with "relation … does not exist".
+ */
+async function requireMigrated(knex: Knex, dialect: Dialect): Promise<void> {
+  if (!(await knex.schema.hasTable('etl_lock'))) {
+    throw new LoaderError(
+      'NOT_MIGRATED',
+      'The warehouse has no load ledger yet: run `pnpm migrate` (sparkify migrate) first',
+    );
+  }
+  const status = await migrationStatus(knex, { dialect });
+  const pending = status.migrations.filter((row) => row.state === 'pending').map((row) => row.name);
+  if (pending.length > 0) {
+    throw new LoaderError(
+      'NOT_MIGRATED',
+      `The warehouse's schema is behind this sparkify: ${pending.length} migration${pending.length === 1 ? '' : 's'} ` +
+        `not applied (${pending.join(', ')}); run \`pnpm migrate\` (sparkify migrate) first`,
+    );
+  }
 }
 
 /** The stager of the options' target; refuses a configuration that target cannot load from. */
@@ -228,12 +266,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     retries: 0,
   };
   const stager = openStager(options, source);
-  if (options.knex && !(await options.knex.schema.hasTable('etl_lock'))) {
-    throw new LoaderError(
-      'NOT_MIGRATED',
-      'The warehouse has no load ledger yet: run `sparkify migrate` first',
-    );
-  }
+  if (options.knex) await requireMigrated(options.knex, options.dialect);
 
   if (options.dryRun) {
     const planned = await planRun(options, source, stager, 'run-<id>', result);
@@ -251,12 +284,16 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   const lock = await acquireLoadLock(knex, options.holder, {
     waitMs: options.waitMs ?? 0,
     isProcessAlive: options.isProcessAlive,
+    judgeHolder: options.judgeHolder,
     now,
   });
   if (lock.recoveredFrom) {
     await abandonRuns(knex, lock.recoveredFrom, now());
-    options.onNotice?.(`recovered the load lock from a process that died (${lock.recoveredFrom})`);
+    options.onNotice?.(
+      `recovered the load lock from a process that died (${lock.recoveredFrom}: ${lock.reason ?? 'gone'})`,
+    );
   }
+  const stopHeartbeat = startLockHeartbeat(knex, options.holder, { intervalMs: options.heartbeatMs, now });
   // How far the run got: the ledger's totals are those of the phases it finished.
   let reached: LoadPhase = 'started';
   try {
@@ -282,6 +319,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     throw error;
   } finally {
     result.retries = source.retries;
+    await stopHeartbeat();
     await releaseLoadLock(knex, options.holder).catch(() => undefined);
   }
 

@@ -5,6 +5,7 @@ import { loadLedger } from './migrations/0003-load-ledger.js';
 import { checkResults } from './migrations/0004-check-results.js';
 import { songKeys } from './migrations/0005-song-keys.js';
 import { loadObservations } from './migrations/0006-load-observations.js';
+import { lockHolderIdentity } from './migrations/0007-lock-holder-identity.js';
 
 /** Every migration, oldest first. Append new ones; never edit one that has been released. */
 export const migrations: readonly Migration[] = [
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   checkResults,
   songKeys,
   loadObservations,
+  lockHolderIdentity,
 ];

@@ -9,7 +9,7 @@ import {
   type LoadOptions,
   type LoadResult,
 } from '@sparkify/loader';
-import { isProcessAlive } from '@sparkify/local-postgres';
+import { currentProcessIdentity, holderLiveness } from '@sparkify/local-postgres';
 import type { SparkifyConfig } from '../config/config-schema.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
@@ -106,11 +106,10 @@ function loadSettings(
     dryRun: options.dryRun ?? false,
     holder: {
       holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-      host: hostname(),
-      pid: process.pid,
+      ...currentProcessIdentity(),
     },
     waitMs: wait * 1000,
-    isProcessAlive,
+    judgeHolder: holderLiveness,
     concurrency: wholeNumber('--concurrency', options.concurrency, 8, 256) || 1,
     ...(options.minEventTime === undefined ? {} : { recordRules: eventTimeBound(options.minEventTime) }),
     ...(options.workers === undefined ? {} : { workers: wholeNumber('--workers', options.workers, 0, 64) }),
@@ -268,7 +267,8 @@ export async function runLoadCommand(context: CliContext, options: LoadCommandOp
       }
       return withWarehouse(scope, async ({ warehouse }) => {
         if (options.breakLock) {
-          const before = await breakLoadLock(warehouse.knex);
+          // Refused when the holder is alive on this host; another host's holder is the user's call.
+          const before = await breakLoadLock(warehouse.knex, { judgeHolder: holderLiveness });
           if (before.holder) {
             await abandonRuns(warehouse.knex, before.holder, new Date());
             scope.err(

@@ -3,6 +3,7 @@ import type { Dataset } from '../dataset.js';
 import { versionKey } from '../plan-load.js';
 import type { RecordProblem } from '../records/object-reader.js';
 import { sqlTimestamp } from './sql-timestamp.js';
+import { storableOrNull, storableText } from './storable-text.js';
 
 /** One object's outcome, as recorded in etl_files. */
 export interface FileOutcome {
@@ -51,7 +52,7 @@ export async function startRun(
   await knex('etl_runs').insert({
     status: 'running',
     target: run.target,
-    source: run.source.slice(0, 2048),
+    source: storableText(run.source, 2048),
     full_refresh: run.fullRefresh,
     started_at: sqlTimestamp(run.startedAt),
     holder: run.holder,
@@ -99,8 +100,8 @@ export async function finishRun(
     .update({
       status: outcome.status,
       finished_at: sqlTimestamp(outcome.finishedAt),
-      error_code: outcome.errorCode?.slice(0, 64) ?? null,
-      error_message: outcome.errorMessage?.slice(0, 4000) ?? null,
+      error_code: storableOrNull(outcome.errorCode, 64),
+      error_message: storableOrNull(outcome.errorMessage, 4096),
       ...totalsColumns(outcome.totals),
     });
 }
@@ -152,23 +153,15 @@ export async function recordFiles(knex: Knex, runId: number, files: readonly Fil
   }));
 }
 
-function truncateBytes(text: string, bytes: number): string {
-  if (text.length * 3 <= bytes) return text;
-  return Buffer.from(text)
-    .subarray(0, bytes)
-    .toString('utf8')
-    .replace(/\uFFFD$/, '');
-}
-
 /** Records rejected records with their raw text (capped), so nothing is lost silently. */
 export async function recordRejects(knex: Knex, runId: number, rejects: readonly Reject[]): Promise<void> {
   await insertInBatches(knex, 'etl_rejects', rejects.slice(0, MAX_STORED_REJECTS), (reject) => ({
     run_id: runId,
     dataset: reject.dataset,
-    object_key: reject.key,
+    object_key: storableText(reject.key, 2048),
     line_number: reject.line,
-    field: reject.field?.slice(0, 500) ?? null,
-    reason: truncateBytes(reject.reason.replace(/\0/g, '\uFFFD'), 1000),
-    raw_record: truncateBytes(reject.raw.replace(/\0/g, '\uFFFD'), RAW_BYTES),
+    field: storableOrNull(reject.field, 512),
+    reason: storableText(reject.reason, 1024),
+    raw_record: storableText(reject.raw, RAW_BYTES),
   }));
 }

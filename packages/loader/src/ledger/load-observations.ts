@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
+import { storableText } from './storable-text.js';
 import { type Dataset, datasets, stagingTable } from '../dataset.js';
 import type { UnknownKey } from '../records/unknown-keys.js';
 import { schemaFiles } from '../records/validate-record.js';
@@ -70,11 +71,7 @@ export async function recordFieldNulls(knex: Knex, runId: number): Promise<void>
 
 /** Keys are stored within their columns (VARCHAR counts bytes on Redshift). */
 function clip(text: string, bytes: number): string {
-  if (text.length * 3 <= bytes) return text;
-  return Buffer.from(text)
-    .subarray(0, bytes)
-    .toString('utf8')
-    .replace(/\uFFFD$/, '');
+  return storableText(text, bytes);
 }
 
 /**

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { type Dataset, isDataKey } from '../dataset.js';
+import { type Dataset, isDataKey, isGzipKey } from '../dataset.js';
 import { LoaderError } from '../errors.js';
 import type { Source, SourceObject } from './source.js';
 
@@ -44,7 +44,7 @@ export function localSource(folders: Record<Dataset, string>, root: string): Sou
       // Small objects (one song each, in production) in one read of their size, not a 256 KB stream buffer.
       const highWaterMark = Math.max(16 * 1024, Math.min(256 * 1024, object.size + 1));
       const file = createReadStream(path, { highWaterMark });
-      const stream = object.key.endsWith('.gz') ? file.pipe(createGunzip()) : file;
+      const stream = isGzipKey(object.key) ? file.pipe(createGunzip()) : file;
       if (stream !== file) file.once('error', (error) => stream.destroy(error));
       try {
         for await (const chunk of stream) yield chunk as Buffer;

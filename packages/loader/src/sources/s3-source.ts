@@ -8,7 +8,7 @@ import {
   type S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { type Dataset, isDataKey } from '../dataset.js';
+import { type Dataset, isDataKey, isGzipKey } from '../dataset.js';
 import { LoaderError } from '../errors.js';
 import { parseS3Url, type S3Location } from './s3-location.js';
 import type { Source, SourceObject } from './source.js';
@@ -103,7 +103,7 @@ export function s3Source(options: S3SourceOptions): Source {
     async *read(object) {
       const { bucket, prefix: key } = parseS3Url(object.key, { folder: false });
       const raw = readResumable(object, bucket, key);
-      if (!object.key.endsWith('.gz')) {
+      if (!isGzipKey(object.key)) {
         yield* raw;
         return;
       }

@@ -1,6 +1,6 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Knex } from 'knex';
-import { type Dataset, datasets, stagingTable } from '../dataset.js';
+import { type Dataset, datasets, isGzipKey, stagingTable } from '../dataset.js';
 import { LoaderError } from '../errors.js';
 import type { FileOutcome, Reject } from '../ledger/ledger.js';
 import { ObjectReader, type RecordProblem } from '../records/object-reader.js';
@@ -87,9 +87,7 @@ export function planRedshiftStage(
   }
   for (const dataset of datasets) {
     for (const gzip of [false, true]) {
-      const group = objects.filter(
-        (object) => object.dataset === dataset && object.key.endsWith('.gz') === gzip,
-      );
+      const group = objects.filter((object) => object.dataset === dataset && isGzipKey(object.key) === gzip);
       if (group.length === 0) continue;
       const manifestUrl = `${base}/${dataset}${gzip ? '-gzip' : ''}.manifest`;
       uploads.push({ url: manifestUrl, body: buildManifest(group) });
