@@ -10,6 +10,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerLoadCommand } from './commands/load.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerRunsCommand } from './commands/runs.js';
 import { registerInfraCommand } from './commands/infra.js';
 
 /**
@@ -60,6 +61,7 @@ export function buildProgram(context: CliContext): Command {
   registerDemoCommand(program, context);
   registerCheckCommand(program, context);
   registerGenerateCommand(program, context);
+  registerRunsCommand(program, context);
   registerInfraCommand(program, context);
   program.addHelpText('after', PROGRAM_HELP);
   addExamples(program, [

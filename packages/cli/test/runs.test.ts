@@ -1,0 +1,112 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { folderSink, generateDataset } from '@sparkify/generator';
+import { createTestDatabase, type TestDatabase } from '@sparkify/testkit';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { removeTempFolders, runSparkify, tempFolder } from './run-sparkify.js';
+
+afterAll(removeTempFolders);
+
+let db: TestDatabase;
+let env: Record<string, string>;
+let work: string;
+
+/** A later delivery written by hand: three plays of one song at 05:xx UTC, and two bad lines. */
+const later = {
+  key: 'log_data/2018/12/2018-12-01-events.json',
+  plays: 3,
+  badLines: [2, 4],
+  title: 'Inline Song',
+};
+function laterLog(): string {
+  const play = (item: number) =>
+    JSON.stringify({
+      artist: 'Inline Artist',
+      auth: 'Logged In',
+      firstName: 'Ann',
+      gender: 'F',
+      itemInSession: item,
+      lastName: 'Lee',
+      length: 201.5,
+      level: 'paid',
+      location: 'Somewhere, CA',
+      method: 'PUT',
+      page: 'NextSong',
+      registration: 1540919166796.0,
+      sessionId: 990001,
+      song: later.title,
+      status: 200,
+      ts: Date.UTC(2018, 11, 1, 5, item) + 796,
+      userAgent: 'test',
+      userId: '1',
+    });
+  return [play(0), '{"artist": "truncated', play(1), '[1, 2]', play(2)].join('\n');
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase(inject('pgUrl'), 'cli_analytics');
+  work = tempFolder('sparkify-analytics-');
+  env = { DATABASE_URL: db.url, SPARKIFY_HOME: join(work, 'home') };
+  // Like the public sample: a 71-song catalogue that almost no play matches.
+  await generateDataset(
+    { songs: 71, events: 8000, days: 30, seed: 'sample-like', matchRate: 0.0005 },
+    folderSink(join(work, 'data')),
+  );
+  // A second delivery, a month later, with bad lines quarantined by --max-errors.
+  mkdirSync(join(work, 'later', 'log_data', '2018', '12'), { recursive: true });
+  writeFileSync(join(work, 'later', later.key), laterLog());
+  expect((await runSparkify(['migrate'], { env })).code).toBe(0);
+  for (const args of [
+    ['load', '--source', join(work, 'data')],
+    ['load', '--source', join(work, 'later'), '--max-errors', '100'],
+    ['check'],
+    ['check'],
+  ]) {
+    const run = await runSparkify(args, { env });
+    expect(run.code, run.stdout + run.stderr).toBeLessThanOrEqual(1);
+  }
+}, 180_000);
+afterAll(() => db?.drop());
+
+describe('sparkify runs', () => {
+  it('lists the loads, newest first, as text and as JSON', async () => {
+    const text = await runSparkify(['runs'], { env });
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^RUN +STARTED \(UTC\) +STATUS +OBJECTS +RECORDS +REJECTS +SECONDS +NOTE$/);
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(
+      new RegExp(`^ +2 +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +succeeded +1 +5 +2 +\\d+\\.\\d$`),
+    );
+    const json = await runSparkify(['runs', '--json', '--limit', '1'], { env });
+    const { runs } = JSON.parse(json.stdout) as { runs: Record<string, unknown>[] };
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({
+      runId: 2,
+      status: 'succeeded',
+      objects: 1,
+      records: 5,
+      rejects: later.badLines.length,
+      songplaysAdded: later.plays,
+    });
+    expect(runs[0]?.['seconds']).toBeGreaterThan(0);
+  });
+
+  it('runs show <id> names the run, its files and its rejects', async () => {
+    const run = await runSparkify(['runs', 'show', '2'], { env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^run 2: succeeded, started /);
+    expect(run.stdout).toMatch(new RegExp(`files \\(1\\):\\n.*\\nevents +${later.key} +\\d+ +5 +3 +2\\n`));
+    expect(run.stdout).toContain(`rejects (${later.badLines.length}):`);
+    for (const line of later.badLines) expect(run.stdout).toContain(`  ${later.key}:${line}`);
+    const json = await runSparkify(['runs', 'show', '2', '--json'], { env });
+    const detail = JSON.parse(json.stdout) as { rejectCount: number; rejects: { lineNumber: number }[] };
+    expect(detail.rejectCount).toBe(later.badLines.length);
+    expect(detail.rejects.map((reject) => reject.lineNumber)).toEqual(later.badLines);
+    const missing = await runSparkify(['runs', 'show', '99'], { env });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      'no load run 99 in etl_runs (the latest is 2; sparkify runs lists them)',
+    );
+  });
+});
