@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '@sparkify/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acquireBenchLock } from './bench-lock.js';
 
@@ -19,7 +20,7 @@ describe('acquireBenchLock', () => {
       acquired = true;
       return releaseSecond;
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitFor('the second benchmark to find the lock held', () => waitedFor !== null);
     expect(waitedFor).toBe(process.pid);
     expect(acquired).toBe(false);
     release();

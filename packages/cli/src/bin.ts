@@ -11,7 +11,7 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
   const text = typeof warning === 'string' ? warning : `${warning.name} ${warning.message}`;
   if (text.includes('NodeVersionSupportWarning')) return;
   emitWarning(warning, ...rest);
-}) as typeof process.emitWarning;
+});
 
 // `sparkify config | head`: the reader went away; stop quietly instead of crashing with an unhandled EPIPE.
 for (const stream of [process.stdout, process.stderr]) {

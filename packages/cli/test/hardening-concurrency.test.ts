@@ -70,9 +70,15 @@ describe('two loads at once against one warehouse', () => {
       expect(second.stderr).toContain('--wait');
       expect(await db.knex('etl_runs').count({ n: '*' })).toEqual([{ n: '1' }]);
 
-      waiting = startNodeProcess(BIN, ['load', '--source', data, '--wait', '60'], { env: env() });
-      // Still waiting while the first holds the lock: no run of its own has started.
-      await new Promise((resolve) => setTimeout(resolve, 700));
+      const waitingApp = `${app}-waiting`;
+      waiting = startNodeProcess(BIN, ['load', '--source', data, '--wait', '60'], {
+        env: env(withApplicationName(db.url, waitingApp)),
+      });
+      // Still waiting while the first holds the lock: it has tried the lock (its session's last statement reads
+      // or sets etl_lock), and no run of its own has started.
+      await waitFor('the waiting load to find the lock taken', async () =>
+        (await sessionsOf(db.knex, waitingApp)).some((session) => /"etl_lock"/.test(session.query)),
+      );
       expect(waiting.child.exitCode).toBeNull();
       expect(await db.knex('etl_runs').count({ n: '*' })).toEqual([{ n: '1' }]);
     } finally {
@@ -82,7 +88,7 @@ describe('two loads at once against one warehouse', () => {
     const firstDone = await first.done;
     expect(firstDone.code).toBe(0);
     expect(firstDone.stdout).toMatch(/^Loaded: /m);
-    const waited = await waiting!.done;
+    const waited = await waiting.done;
     expect(waited.stderr).toBe('');
     expect(waited.code).toBe(0);
     expect(waited.stdout).toMatch(/Nothing new/);

@@ -1,6 +1,5 @@
 // Benchmark (not a test): the default suite over a million songplays on the embedded PostgreSQL.
 // Run after building: node packages/quality/bench/check-suite.mjs [songplays=1000000]
-import knexFactory from 'knex';
 import { migrateTo } from '@sparkify/schema';
 import { createTestDatabase, startTestPostgres } from '@sparkify/testkit';
 import { defaultSuite, formatSummary, runChecks } from '@sparkify/quality';

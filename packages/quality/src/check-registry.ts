@@ -53,5 +53,5 @@ export function isCheckType(value: unknown): value is CheckType {
 
 /** The definition of a check type, typed for any spec (each definition only ever sees specs of its type). */
 export function checkDefinition(type: CheckType): CheckDefinition<CheckSpec> {
-  return checkRegistry[type] as CheckDefinition<CheckSpec>;
+  return checkRegistry[type];
 }

@@ -51,7 +51,7 @@ function toNumber(value: unknown): number | null {
 
 async function rows(knex: Knex, sql: string): Promise<Row[]> {
   // knex's pg client turns every bare ? into a $n placeholder, even with no bindings; escaped, it stays a ?.
-  const result = (await knex.raw(sql.replaceAll('?', '\\?'))) as { rows: Row[] };
+  const result = await knex.raw<{ rows: Row[] }>(sql.replaceAll('?', '\\?'));
   return result.rows;
 }
 

@@ -74,7 +74,7 @@ export async function storeCheckRun(
 
 function storeOnce(knex: Knex, report: CheckReport, token: string): Promise<number> {
   return knex.transaction(async (trx) => {
-    const [latestLoad] = (await trx('etl_runs').max({ run_id: 'run_id' })) as { run_id: unknown }[];
+    const [latestLoad] = await trx('etl_runs').max<{ run_id: unknown }[]>({ run_id: 'run_id' });
     await trx('check_runs').insert({
       started_at: timestampText(report.startedAt),
       finished_at: timestampText(report.finishedAt),

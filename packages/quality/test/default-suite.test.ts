@@ -114,12 +114,10 @@ describe('each planted defect fails the right check with the right key', () => {
     expect(notPassing(report)).toEqual(['not_null_songplays_artist_id_when_matched:fail']);
     const [row] = resultOf(report, 'not_null_songplays_artist_id_when_matched').sample;
     expect(row).toMatchObject({ artist_id: null });
-    const [played] = (await db
+    const [played] = await db
       .knex('songplays')
       .where({ session_id: 10, item_in_session: 1 })
-      .select('songplay_id')) as {
-      songplay_id: string;
-    }[];
+      .select<{ songplay_id: string }[]>('songplay_id');
     expect(row?.['songplay_id']).toBe(played?.songplay_id);
   });
 

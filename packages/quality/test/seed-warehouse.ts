@@ -131,9 +131,9 @@ export async function seedWarehouse(knex: Knex): Promise<void> {
     nextsong_staged: 3,
     songplays_added: 3,
   });
-  const [{ run_id: runId } = { run_id: 0 }] = (await knex('etl_runs').max({ run_id: 'run_id' })) as {
-    run_id: number;
-  }[];
+  const [{ run_id: runId } = { run_id: 0 }] = await knex('etl_runs').max<{ run_id: number }[]>({
+    run_id: 'run_id',
+  });
   await knex('etl_files').insert([
     {
       run_id: runId,

@@ -79,7 +79,7 @@ export function jsonLayer(json: unknown, fileLabel: string): ConfigLayer {
     layer.set('(file)', { value: json, kind: 'file', from: fileLabel });
     return layer;
   }
-  for (const [key, value] of Object.entries(json)) {
+  for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
     if (NESTED.has(key) && typeof value === 'object' && value !== null && !Array.isArray(value)) {
       for (const [inner, innerValue] of Object.entries(value)) {
         layer.set(`${key}.${inner}`, {

@@ -53,7 +53,7 @@ export function fieldNullsSql(dataset: Dataset): string {
 export async function recordFieldNulls(knex: Knex, runId: number): Promise<void> {
   for (const dataset of datasets) {
     const fields = optionalFields().filter((field) => field.dataset === dataset);
-    const result = (await knex.raw(fieldNullsSql(dataset))) as { rows: Record<string, unknown>[] };
+    const result = await knex.raw<{ rows: Record<string, unknown>[] }>(fieldNullsSql(dataset));
     const row = result.rows[0] ?? {};
     const records = Number(row['records'] ?? 0);
     if (records === 0) continue;

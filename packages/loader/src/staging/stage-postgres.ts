@@ -13,6 +13,7 @@ import { copyColumns } from '../records/encode-record.js';
 import { mergeUnknownKeys } from '../records/unknown-keys.js';
 import type { Source, SourceObject } from '../sources/source.js';
 import { forEachConcurrently } from './for-each-concurrently.js';
+import { withPooledConnection } from './pooled-connection.js';
 import { inlineProcessor, type RecordProcessor, workerProcessor } from './record-processor.js';
 import { emptyStageResult, type StageProgress, type StageResult } from './stage-result.js';
 
@@ -108,21 +109,20 @@ export async function stageToPostgres(
   try {
     for (const dataset of datasets) {
       const planned = objects.filter((object) => object.dataset === dataset);
-      const connection = (await knex.client.acquireConnection()) as PoolClient;
-      try {
-        await connection.query('BEGIN');
-        await connection.query(`TRUNCATE ${stagingTable[dataset].name}`);
-        if (planned.length > 0) await copyObjects(connection, dataset, planned);
-        // Fresh COPY data has no statistics; without them the transform's anti-joins plan as nested loops
-        // (13 s instead of 0.1 s for 20k plays).
-        await connection.query(`ANALYZE ${stagingTable[dataset].name}`);
-        await connection.query('COMMIT');
-      } catch (error) {
-        await connection.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        await knex.client.releaseConnection(connection);
-      }
+      await withPooledConnection(knex, async (connection) => {
+        try {
+          await connection.query('BEGIN');
+          await connection.query(`TRUNCATE ${stagingTable[dataset].name}`);
+          if (planned.length > 0) await copyObjects(connection, dataset, planned);
+          // Fresh COPY data has no statistics; without them the transform's anti-joins plan as nested loops
+          // (13 s instead of 0.1 s for 20k plays).
+          await connection.query(`ANALYZE ${stagingTable[dataset].name}`);
+          await connection.query('COMMIT');
+        } catch (error) {
+          await connection.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      });
     }
   } finally {
     await threads.close();

@@ -37,7 +37,7 @@ export function noTransformCounts(): TransformCounts {
 }
 
 async function run(trx: Knex.Transaction, statement: string): Promise<number> {
-  const result = (await trx.raw(statement)) as { rowCount?: number | null };
+  const result = await trx.raw<{ rowCount?: number | null }>(statement);
   return result.rowCount ?? 0;
 }
 
