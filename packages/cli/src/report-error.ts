@@ -24,15 +24,8 @@ export function reportError(error: unknown, debug: boolean): ErrorReport {
     return { message: redactUrlPasswords(error.message), exitCode: error.exitCode };
   }
   if (error instanceof SchemaError) {
-    // A changed or unknown migration means the schema cannot be moved safely: the run could not happen.
+    // A changed, unknown or locked migration means the schema cannot be moved safely: the run could not happen.
     return { message: redactUrlPasswords(`${error.message} [${error.code}]`), exitCode: ExitCode.cannotRun };
-  }
-  if (error instanceof Error && /migration table is already locked/i.test(error.message)) {
-    return {
-      message:
-        'another migrate holds the migration lock; if none is running (one was killed), free it with `sparkify migrate unlock`',
-      exitCode: ExitCode.cannotRun,
-    };
   }
   const connection = describeConnectionError(error);
   if (connection) return { message: connection, exitCode: ExitCode.cannotRun };

@@ -411,16 +411,17 @@ export const catalog = [
 
 export const starTables = [songplays, users, songs, artists, time] as const;
 
-/** The columns a loader writes: everything except IDENTITY columns. */
-export function insertableColumns(table: Table): string[] {
-  return table.columns.filter((column) => !column.identity).map((column) => column.name);
-}
-
-/** Finds a catalog table by name; throws for a name the catalog does not know. */
-export function tableNamed(name: string): Table {
-  const table = catalog.find((candidate) => candidate.name === name);
-  if (!table) throw new Error(`No table named ${name} in the catalog`);
-  return table;
+/**
+ * The attribute clause a table's Redshift CREATE TABLE ends with, from its `redshift` hints, e.g.
+ * `DISTSTYLE ALL SORTKEY (user_id)`; a test holds every frozen Redshift migration to it.
+ */
+export function redshiftTableAttributes(table: Table): string {
+  const { diststyle, backup, sortkey } = table.redshift;
+  return [
+    `DISTSTYLE ${diststyle}`,
+    ...(backup === false ? ['BACKUP NO'] : []),
+    ...(sortkey ? [`SORTKEY (${sortkey.join(', ')})`] : []),
+  ].join(' ');
 }
 
 /** The columns that must never be NULL. */

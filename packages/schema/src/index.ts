@@ -5,6 +5,9 @@ export { type Dialect, dialects, type Migration, migrationChecksum } from './mig
 export { migrations } from './migration-list.js';
 export {
   type MigrateResult,
+  type MigrationPlanTarget,
+  type MigrationSteps,
+  type MigrationTarget,
   type MigrationState,
   type MigrationStatus,
   type MigrationStatusRow,
@@ -12,6 +15,7 @@ export {
   migrateTo,
   migrationStatus,
   planMigrationSql,
+  resolveMigrationSteps,
   releaseMigrationLock,
   repairChecksums,
   rollbackTo,

@@ -126,15 +126,87 @@ function refuseChanged(status: MigrationStatus): void {
   );
 }
 
-function resolveTarget(list: readonly Migration[], to: string): number {
-  const index = list.findIndex((migration) => migration.name === to);
+/**
+ * Where a run should leave the schema: every migration (`latest`), exactly `to` (up or down), everything
+ * applied after `after` undone, the last `steps` undone, or nothing applied (`all` undone).
+ */
+export type MigrationTarget =
+  { latest: true } | { to: string } | { after: string } | { steps: number } | { all: true };
+
+/** What a run does to reach its target: the migrations to apply (in list order) or undo (newest first). */
+export interface MigrationSteps {
+  direction: 'up' | 'down';
+  names: string[];
+}
+
+function indexOfMigration(list: readonly Migration[], name: string): number {
+  const index = list.findIndex((migration) => migration.name === name);
   if (index < 0) {
     throw new SchemaError(
       'MIGRATION_UNKNOWN',
-      `No migration named "${to}". Known: ${list.map((migration) => migration.name).join(', ')}`,
+      `No migration named "${name}". Known: ${list.map((migration) => migration.name).join(', ')}`,
     );
   }
   return index;
+}
+
+const notApplied = (name: string) =>
+  new SchemaError('MIGRATION_UNKNOWN', `Migration "${name}" is not applied.`);
+
+/**
+ * The one target resolver behind migrateTo, rollbackTo and planMigrationSql (pure): from the migrations in code
+ * and the names applied (in the order they were applied), the steps that reach `target`. Undoing goes in reverse
+ * order of application; applying takes the pending migrations up to the target in list order.
+ */
+export function resolveMigrationSteps(
+  list: readonly Migration[],
+  applied: readonly string[],
+  target: MigrationTarget,
+): MigrationSteps {
+  const undo = (keep: number): MigrationSteps => ({
+    direction: 'down',
+    names: applied.slice(keep).reverse(),
+  });
+  if ('all' in target) return undo(0);
+  if ('steps' in target) return undo(Math.max(0, applied.length - target.steps));
+  if ('after' in target) {
+    indexOfMigration(list, target.after);
+    const position = applied.indexOf(target.after);
+    if (position < 0) throw notApplied(target.after);
+    return undo(position + 1);
+  }
+  const targetIndex = 'to' in target ? indexOfMigration(list, target.to) : list.length - 1;
+  const appliedBeyond = applied.some(
+    (name) => list.findIndex((migration) => migration.name === name) > targetIndex,
+  );
+  if ('to' in target && appliedBeyond) {
+    const position = applied.indexOf(target.to);
+    if (position < 0) throw notApplied(target.to);
+    return undo(position + 1);
+  }
+  return {
+    direction: 'up',
+    names: list
+      .slice(0, targetIndex + 1)
+      .map((migration) => migration.name)
+      .filter((name) => !applied.includes(name)),
+  };
+}
+
+/** knex's "Migration table is already locked" as this package's error, so the CLI needs no regex on it. */
+async function lockAware<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if ((error as Error).name === 'MigrationLocked') {
+      throw new SchemaError(
+        'MIGRATION_LOCKED',
+        'another migrate holds the migration lock; if none is running (one was killed), free it with `sparkify migrate unlock`',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
 }
 
 async function recordChecksums(
@@ -171,21 +243,22 @@ export async function migrateTo(
   const config = knexConfig(options);
   const before = await migrationStatus(knex, options);
   refuseChanged(before);
-  const appliedNames = before.migrations.filter((row) => row.state !== 'pending').map((row) => row.name);
-  const targetIndex = options.to === undefined ? list.length - 1 : resolveTarget(list, options.to);
-  const lastApplied = appliedNames.length === 0 ? -1 : list.findIndex((m) => m.name === appliedNames.at(-1));
-  if (targetIndex < lastApplied) {
-    return rollbackTo(knex, { ...options, to: list[targetIndex]!.name });
-  }
+  const appliedNames = (await appliedMigrations(knex)).map((row) => row.name);
+  const steps = resolveMigrationSteps(
+    list,
+    appliedNames,
+    options.to === undefined ? { latest: true } : { to: options.to },
+  );
+  if (steps.direction === 'down') return undo(knex, options, steps.names);
   const ran: string[] = [];
   if (options.to === undefined) {
-    const [, names] = (await knex.migrate.latest(config)) as [number, string[]];
+    // One batch for the whole run, as knex's own latest does it.
+    const [, names] = await lockAware(() => knex.migrate.latest(config) as Promise<[number, string[]]>);
     ran.push(...names);
   } else {
-    for (const migration of list.slice(0, targetIndex + 1)) {
-      if (appliedNames.includes(migration.name)) continue;
-      await knex.migrate.up({ ...config, name: migration.name });
-      ran.push(migration.name);
+    for (const name of steps.names) {
+      await lockAware(() => knex.migrate.up({ ...config, name }));
+      ran.push(name);
     }
   }
   await recordChecksums(knex, options, ran);
@@ -199,36 +272,42 @@ export async function migrateTo(
   return { direction: 'up', ran };
 }
 
-/** Rolls back: the last migration (`steps` 1), `steps` migrations, everything after `to`, or all (`all`). */
-export async function rollbackTo(
-  knex: Knex,
-  options: MigratorOptions & { to?: string; steps?: number; all?: boolean },
-): Promise<MigrateResult> {
+/** Undoes the named migrations in the given order, and forgets their checksums. */
+async function undo(knex: Knex, options: MigratorOptions, names: readonly string[]): Promise<MigrateResult> {
   const list = options.migrations ?? allMigrations;
   const config = knexConfig(options);
-  const applied = (await appliedMigrations(knex)).map((row) => row.name);
-  let keep: number;
-  if (options.all) keep = 0;
-  else if (options.to !== undefined) {
-    const index = resolveTarget(list, options.to);
-    keep = applied.indexOf(list[index]!.name) + 1;
-    if (keep === 0) throw new SchemaError('MIGRATION_UNKNOWN', `Migration "${options.to}" is not applied.`);
-  } else keep = Math.max(0, applied.length - (options.steps ?? 1));
   const ran: string[] = [];
-  for (const name of applied.slice(keep).reverse()) {
+  for (const name of names) {
     if (!list.some((migration) => migration.name === name)) {
       throw new SchemaError(
         'MIGRATION_MISSING',
         `Applied migration "${name}" is not in this version's code.`,
       );
     }
-    await knex.migrate.down({ ...config, name });
+    await lockAware(() => knex.migrate.down({ ...config, name }));
     ran.push(name);
   }
   if (ran.length > 0 && (await knex.schema.hasTable(CHECKSUM_TABLE))) {
     await knex(CHECKSUM_TABLE).whereIn('name', ran).delete();
   }
   return { direction: 'down', ran };
+}
+
+/** Rolls back: the last migration (`steps` 1), `steps` migrations, everything after `to`, or all (`all`). */
+export async function rollbackTo(
+  knex: Knex,
+  options: MigratorOptions & { to?: string; steps?: number; all?: boolean },
+): Promise<MigrateResult> {
+  const list = options.migrations ?? allMigrations;
+  const applied = (await appliedMigrations(knex)).map((row) => row.name);
+  const steps = resolveMigrationSteps(list, applied, rollbackTarget(options));
+  return undo(knex, options, steps.names);
+}
+
+function rollbackTarget(options: { to?: string; steps?: number; all?: boolean }): MigrationTarget {
+  if (options.all) return { all: true };
+  if (options.to !== undefined) return { after: options.to };
+  return { steps: options.steps ?? 1 };
 }
 
 /** Records the current checksums of every applied migration: for when a changed file is known to be harmless. */
@@ -251,24 +330,28 @@ export interface PlannedStatement {
   sql: string;
 }
 
+/** What a dry run plans: up (to a migration, or all), or down (`steps`, everything after `to`, or `all`). */
+export type MigrationPlanTarget =
+  { direction: 'up'; to?: string } | { direction: 'down'; to?: string; steps?: number; all?: boolean };
+
 /**
- * The SQL a migration run would send for a dialect, computed without a connection: every `up` from an empty
- * database (up to and including `to`), or every `down` from the newest back to and excluding `to`.
+ * The SQL a migration run would send for a dialect, computed without a connection through the same resolver as
+ * a real run: `up` as if from an empty database (to `to`, or all), `down` as if every migration were applied
+ * (undoing the last `steps`, everything after `to`, or all).
  */
-export function planMigrationSql(
-  options: MigratorOptions & { direction: 'up' | 'down'; to?: string },
-): PlannedStatement[] {
+export function planMigrationSql(options: MigratorOptions & MigrationPlanTarget): PlannedStatement[] {
   const list = options.migrations ?? allMigrations;
-  const targetIndex = options.to === undefined ? undefined : resolveTarget(list, options.to);
-  const chosen =
-    options.direction === 'up'
-      ? list.slice(0, targetIndex === undefined ? list.length : targetIndex + 1)
-      : list.slice(targetIndex === undefined ? 0 : targetIndex + 1).reverse();
-  return chosen.flatMap((migration) =>
-    migration[options.direction][options.dialect].map((sql) => ({
-      migration: migration.name,
-      direction: options.direction,
-      sql,
-    })),
-  );
+  const direction = options.direction;
+  const steps =
+    direction === 'up'
+      ? resolveMigrationSteps(list, [], options.to === undefined ? { latest: true } : { to: options.to })
+      : resolveMigrationSteps(
+          list,
+          list.map((migration) => migration.name),
+          options.to === undefined && options.steps === undefined ? { all: true } : rollbackTarget(options),
+        );
+  return steps.names.flatMap((name) => {
+    const migration = list[indexOfMigration(list, name)]!;
+    return migration[direction][options.dialect].map((sql) => ({ migration: name, direction, sql }));
+  });
 }

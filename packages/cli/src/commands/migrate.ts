@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import {
   type MigrateResult,
+  type MigrationPlanTarget,
   type MigrationStatus,
   migrateTo,
   migrationStatus,
@@ -103,12 +104,6 @@ export function resolveMigrationName(value: string | undefined): string | undefi
   );
 }
 
-/** The name to keep when rolling back `steps` migrations from a fully migrated database (dry runs only). */
-function keepAfterSteps(steps: number): string | undefined {
-  const index = migrations.length - 1 - steps;
-  return index >= 0 ? migrations[index]!.name : undefined;
-}
-
 function parseSteps(value: string | undefined): number {
   const steps = value === undefined ? 1 : Number(value);
   if (!Number.isInteger(steps) || steps < 1)
@@ -119,12 +114,12 @@ function parseSteps(value: string | undefined): number {
 async function dryRun(
   context: CliContext,
   options: MigrateOptions,
-  direction: 'up' | 'down',
-  to: string | undefined,
+  target: MigrationPlanTarget,
 ): Promise<void> {
+  const { direction } = target;
   // Never connects: the target's DDL can be reviewed with no cluster at all.
   await runWithConfig(context, options, async ({ config }) => {
-    const statements = planMigrationSql({ dialect: config.target, direction, to });
+    const statements = planMigrationSql({ dialect: config.target, ...target });
     if (options.json)
       context.stdout.write(
         `${JSON.stringify({ dryRun: true, dialect: config.target, direction, statements }, null, 2)}\n`,
@@ -161,7 +156,7 @@ export function registerMigrateCommand(program: Command, context: CliContext): v
     .action(async (_options: MigrateOptions, command: Command) => {
       const options = command.optsWithGlobals<MigrateOptions>();
       const to = resolveMigrationName(options.to);
-      if (options.dryRun) return dryRun(context, options, 'up', to);
+      if (options.dryRun) return dryRun(context, options, { direction: 'up', to });
       await runWithWarehouse(context, options, async ({ warehouse }) => {
         const result = await migrateTo(warehouse.knex, { dialect: warehouse.dialect, to });
         printResult(context, result, warehouse.label, options.json);
@@ -205,7 +200,7 @@ export function registerMigrateCommand(program: Command, context: CliContext): v
     .option('--json', 'print the result as JSON')
     .action(async (_options: MigrateOptions, command: Command) => {
       const options = command.optsWithGlobals<MigrateOptions>();
-      if (options.dryRun) return dryRun(context, options, 'down', keepAfterSteps(1));
+      if (options.dryRun) return dryRun(context, options, { direction: 'down', steps: 1 });
       await runWithWarehouse(context, options, async ({ warehouse }) => {
         printResult(
           context,
@@ -238,12 +233,12 @@ export function registerMigrateCommand(program: Command, context: CliContext): v
       const options = command.optsWithGlobals<MigrateOptions>();
       const steps = parseSteps(options.steps);
       if (options.dryRun) {
-        return dryRun(
-          context,
-          options,
-          'down',
-          options.all ? undefined : (resolveMigrationName(options.to) ?? keepAfterSteps(steps)),
-        );
+        return dryRun(context, options, {
+          direction: 'down',
+          all: options.all,
+          to: resolveMigrationName(options.to),
+          steps,
+        });
       }
       await runWithWarehouse(context, options, async ({ warehouse }) => {
         const result = await rollbackTo(warehouse.knex, {
