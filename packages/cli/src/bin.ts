@@ -7,11 +7,11 @@ import { runCli } from './run-cli.js';
 // would pollute output that must be pure (`migrate status --json`).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
-process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+process.emitWarning = (warning: string | Error, ...rest: unknown[]) => {
   const text = typeof warning === 'string' ? warning : `${warning.name} ${warning.message}`;
   if (text.includes('NodeVersionSupportWarning')) return;
   emitWarning(warning, ...rest);
-});
+};
 
 // `sparkify config | head`: the reader went away; stop quietly instead of crashing with an unhandled EPIPE.
 for (const stream of [process.stdout, process.stderr]) {
