@@ -417,9 +417,10 @@ export const starTables = [songplays, users, songs, artists, time] as const;
  */
 export function redshiftTableAttributes(table: Table): string {
   const { diststyle, backup, sortkey } = table.redshift;
+  // BACKUP comes before DISTSTYLE, as CREATE TABLE's synopsis has it.
   return [
-    `DISTSTYLE ${diststyle}`,
     ...(backup === false ? ['BACKUP NO'] : []),
+    `DISTSTYLE ${diststyle}`,
     ...(sortkey ? [`SORTKEY (${sortkey.join(', ')})`] : []),
   ].join(' ');
 }

@@ -31,7 +31,7 @@ describe("the catalog's Redshift hints", () => {
 
   it('read as Redshift writes them', () => {
     const byName = new Map(catalog.map((table) => [table.name, table]));
-    expect(redshiftTableAttributes(byName.get('staging_events')!)).toBe('DISTSTYLE EVEN BACKUP NO');
+    expect(redshiftTableAttributes(byName.get('staging_events')!)).toBe('BACKUP NO DISTSTYLE EVEN');
     expect(redshiftTableAttributes(byName.get('songplays')!)).toBe('DISTSTYLE EVEN SORTKEY (start_time)');
     expect(redshiftTableAttributes(byName.get('etl_lock')!)).toBe('DISTSTYLE ALL');
     expect(redshiftTableAttributes(byName.get('etl_play_keys')!)).toBe(
