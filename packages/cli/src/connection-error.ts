@@ -17,6 +17,11 @@ const NETWORK_CODES: Record<string, string> = {
   ECONNRESET: 'connection reset by the server',
 };
 
+/** What a network error code (ECONNREFUSED, ENOTFOUND, ECONNRESET…) means, for any service; undefined when unknown. */
+export function describeNetworkCode(code: string): string | undefined {
+  return NETWORK_CODES[code];
+}
+
 const TLS_CODES = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN',
   'DEPTH_ZERO_SELF_SIGNED_CERT',

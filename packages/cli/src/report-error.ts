@@ -16,6 +16,26 @@ export interface ErrorReport {
  * anything else is "unexpected error" with the stack only when debugging.
  */
 export function reportError(error: unknown, debug: boolean): ErrorReport {
+  const report = reportOne(error, debug);
+  if (!debug || !report.message || !(error instanceof Error) || error.cause === undefined) return report;
+  return {
+    ...report,
+    message: `${report.message}\n${redactUrlPasswords(causeChain(error.cause).join('\n'))}`,
+  };
+}
+
+/** `--debug`: every cause under an error, one line each, with its code, down to the system call that failed. */
+export function causeChain(cause: unknown, depth = 0): string[] {
+  if (depth > 8 || cause === undefined || cause === null) return [];
+  if (!(cause instanceof Error)) return [`caused by: ${String(cause)}`];
+  const code = (cause as { code?: unknown }).code;
+  const line = `caused by: ${cause.name}: ${cause.message}${typeof code === 'string' ? ` [${code}]` : ''}`;
+  const nested =
+    cause instanceof AggregateError ? cause.errors.flatMap((inner) => causeChain(inner, depth + 1)) : [];
+  return [line, ...nested.map((text) => `  ${text}`), ...causeChain(cause.cause, depth + 1)];
+}
+
+function reportOne(error: unknown, debug: boolean): ErrorReport {
   if (error instanceof CommanderError) {
     const done = error.code === 'commander.helpDisplayed' || error.code === 'commander.version';
     return { message: '', exitCode: done ? ExitCode.ok : ExitCode.cannotRun };

@@ -18,6 +18,7 @@ import type { CliContext, GlobalOptions } from './context.js';
 import type { SparkifyConfig } from './config/config-schema.js';
 import { resolveConfig } from './config/resolve-config.js';
 import { describeConnectionError } from './connection-error.js';
+import { LoaderError } from '@sparkify/loader';
 import { CliError, ExitCode } from './errors.js';
 import { openWarehouse, type Warehouse } from './warehouse.js';
 
@@ -68,7 +69,10 @@ export async function withWarehouse<T>(
   try {
     return await work({ ...scope, warehouse });
   } catch (error) {
-    const message = error instanceof CliError ? undefined : describeConnectionError(error);
+    // Only the database's own failures are connection errors: a failed S3 request (a LoaderError that carries
+    // its origin) also has ENOTFOUND or ECONNREFUSED in its causes, and must be reported as S3's.
+    const fromS3 = error instanceof LoaderError && error.s3 !== undefined;
+    const message = error instanceof CliError || fromS3 ? undefined : describeConnectionError(error);
     if (message)
       throw new CliError(`${message} (${warehouse.label})`, ExitCode.cannotRun, 'CONNECTION_FAILED', {
         cause: error,

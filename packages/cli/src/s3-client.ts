@@ -12,3 +12,9 @@ export function s3ClientFor(
   const endpoint = endpointFlag ?? config.s3.endpoint;
   return createS3Client({ region: config.region ?? 'us-east-1', ...(endpoint ? { endpoint } : {}) });
 }
+
+/** The S3 endpoint a command talks to, for messages: the configured one, or AWS S3 in the region. */
+export function s3EndpointLabel(config: SparkifyConfig, endpointFlag?: string): string {
+  const endpoint = endpointFlag ?? config.s3.endpoint;
+  return endpoint ?? `AWS S3 (${config.region ?? 'us-east-1'})`;
+}

@@ -13,15 +13,30 @@ export type LoaderErrorCode =
   | 'COPY_FAILED'
   | 'NOT_MIGRATED';
 
+/** The S3 request a failure came from, so that the CLI can name the service, bucket, key and error code. */
+export interface S3FailureOrigin {
+  operation: 'list' | 'read';
+  bucket: string;
+  /** The object key, or the prefix being listed. */
+  key: string;
+  /** The service's error code (`AccessDenied`, `NoSuchBucket`, `SlowDown`) or the network's (`ECONNREFUSED`). */
+  errorCode?: string;
+  httpStatus?: number;
+}
+
 /** A load failure with a stable `code`, an actionable message, and the cause chained. */
 export class LoaderError extends Error {
+  /** Set when the failure came from an S3 request: where it went and what the service or network said. */
+  readonly s3?: S3FailureOrigin;
+
   constructor(
     readonly code: LoaderErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; s3?: S3FailureOrigin },
   ) {
     super(message, options);
     this.name = 'LoaderError';
+    if (options?.s3) this.s3 = options.s3;
   }
 
   /** Data problems (bad records) are exit 1; everything else means the load could not run. */

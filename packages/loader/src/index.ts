@@ -1,5 +1,5 @@
 export { load, type LoadOptions, type LoadProgress, type LoadResult, type StageTimings } from './load.js';
-export { LoaderError, type LoaderErrorCode } from './errors.js';
+export { LoaderError, type LoaderErrorCode, type S3FailureOrigin } from './errors.js';
 export { type Dataset, datasets } from './dataset.js';
 export { planLoad, type LoadPlan } from './plan-load.js';
 export { openSource, datasetLocations, type SourceSpec } from './sources/open-source.js';

@@ -6,7 +6,7 @@ import {
   migrationStatus,
   retrySerializationFailures,
 } from '@sparkify/schema';
-import { datasets } from './dataset.js';
+import { type Dataset, datasetFolder, datasets } from './dataset.js';
 import { LoaderError } from './errors.js';
 import {
   abandonRuns,
@@ -73,8 +73,10 @@ export interface LoadOptions {
   /** Record checks beyond the JSON Schema, where real data varies (the earliest plausible event time). */
   recordRules?: Partial<RecordRules>;
   onProgress?: (progress: LoadProgress) => void;
-  /** Notable events worth telling the user (a recovered lock). */
+  /** Notable events worth telling the user (a recovered lock; a warning starts with "warning: "). */
   onNotice?: (message: string) => void;
+  /** The source holds only song data or only log data on purpose: no warning that the other is missing. */
+  oneDataset?: boolean;
   now?: () => Date;
 }
 
@@ -102,6 +104,23 @@ export interface LoadResult {
 }
 
 const seconds = (start: number) => Math.round((performance.now() - start) / 10) / 100;
+
+const withoutDataset: Record<Dataset, string> = {
+  songs: 'plays will match no song until song data is loaded',
+  events: 'no plays, users or time rows come from this load',
+};
+
+/** A source with objects for one dataset and none for the other is usually a wrong path: say which is missing. */
+function warnOfMissingDataset(options: LoadOptions, listed: readonly SourceObject[]): void {
+  const present = new Set(listed.map((object) => object.dataset));
+  if (present.size !== 1) return;
+  const missing = datasets.find((dataset) => !present.has(dataset))!;
+  const location = datasetLocations(options.source)[missing];
+  options.onNotice?.(
+    `warning: no ${datasetFolder[missing]} objects in ${location}; loading ${datasetFolder[present.values().next().value!]} only ` +
+      `(${withoutDataset[missing]}). If that is intended, pass --one-dataset to load without this warning.`,
+  );
+}
 
 async function listAll(
   source: Source,
@@ -215,6 +234,7 @@ async function planRun(
   const started = performance.now();
   const fullRefresh = options.fullRefresh ?? false;
   const listed = await listAll(source, options.onProgress);
+  if (!options.oneDataset) warnOfMissingDataset(options, listed);
   const loaded = fullRefresh || !options.knex ? new Set<string>() : await loadedVersions(options.knex);
   const plan = planLoad(listed, loaded, fullRefresh);
   const planned = {

@@ -20,6 +20,7 @@ import {
 import type { CliContext, GlobalOptions } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { addExamples } from '../help-examples.js';
+import { requireMigrated } from '../require-migrated.js';
 import { runWithWarehouse } from '../run-command.js';
 import { sendAlert } from '../send-alert.js';
 import type { Warehouse } from '../warehouse.js';
@@ -83,6 +84,7 @@ export async function runCheck(
   notifyUrl?: string,
 ): Promise<number> {
   const suite = await loadSuite(context, options.checks);
+  await requireMigrated(warehouse);
   let report: CheckReport;
   try {
     report = await runChecks(warehouse.knex, suite, { sampleSize: parseSampleSize(options.sampleSize) });

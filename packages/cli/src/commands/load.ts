@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { type Command, Option } from 'commander';
 import {
@@ -15,7 +16,8 @@ import type { CliContext, GlobalOptions } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { addExamples } from '../help-examples.js';
 import { type CommandScope, runWithConfig, withWarehouse } from '../run-command.js';
-import { s3ClientFor } from '../s3-client.js';
+import { describeS3Failure } from '../s3-error.js';
+import { s3ClientFor, s3EndpointLabel } from '../s3-client.js';
 import { sendAlert } from '../send-alert.js';
 import { formatDryRun, formatLoadSummary, formatProgress, loadAlert } from './load-report.js';
 
@@ -39,6 +41,7 @@ export interface LoadCommandOptions extends GlobalOptions {
   progress?: boolean;
   verbose?: boolean;
   minEventTime?: string;
+  oneDataset?: boolean;
 }
 
 function wholeNumber(name: string, value: string | undefined, fallback: number, max: number): number {
@@ -50,9 +53,17 @@ function wholeNumber(name: string, value: string | undefined, fallback: number, 
   return parsed;
 }
 
-/** Turns a loader failure into a CLI error: data problems exit 1, the rest (access, lock, config) exit 2. */
-export function asCliError(error: unknown): unknown {
+/**
+ * Turns a loader failure into a CLI error: data problems exit 1, the rest (access, lock, config) exit 2; a
+ * failed S3 request is reported as S3's, naming the endpoint, bucket, key and the service's or network's code.
+ */
+export function asCliError(error: unknown, s3Endpoint = 'AWS S3'): unknown {
   if (!(error instanceof LoaderError)) return error;
+  if (error.s3) {
+    return new CliError(describeS3Failure(error, error.s3, s3Endpoint), ExitCode.cannotRun, error.code, {
+      cause: error,
+    });
+  }
   return new CliError(
     error.message,
     error.isDataFailure ? ExitCode.dataFailure : ExitCode.cannotRun,
@@ -61,6 +72,23 @@ export function asCliError(error: unknown): unknown {
       cause: error,
     },
   );
+}
+
+/** A local location must be a folder: a file (`--source events.json`) is a usage error, not ENOTDIR later. */
+function requireFolder(flag: string, location: string | undefined): void {
+  if (location === undefined || /^[a-z0-9]+:\/\//i.test(location)) return;
+  let isFile = false;
+  try {
+    isFile = !statSync(location).isDirectory();
+  } catch {
+    return; // a missing folder is reported by the load, naming both dataset locations
+  }
+  if (isFile) {
+    throw new CliError(
+      `${flag}: ${location} is a file; expected a folder holding song_data/ and log_data/ (or, for --song-data ` +
+        'and --log-data, the folder of that dataset), or an s3://bucket/prefix',
+    );
+  }
 }
 
 /** `--min-event-time`: an ISO date (2000-01-01) or epoch milliseconds. */
@@ -94,6 +122,9 @@ function loadSettings(
   const usesS3 = [source.source, source.songData, source.logData].some((location) =>
     location?.startsWith('s3://'),
   );
+  requireFolder('--source', source.source);
+  requireFolder('--song-data', source.songData);
+  requireFolder('--log-data', source.logData);
   const wait =
     options.wait === true
       ? 3600
@@ -110,6 +141,7 @@ function loadSettings(
     },
     waitMs: wait * 1000,
     judgeHolder: holderLiveness,
+    oneDataset: options.oneDataset ?? false,
     concurrency: wholeNumber('--concurrency', options.concurrency, 8, 256) || 1,
     ...(options.minEventTime === undefined ? {} : { recordRules: eventTimeBound(options.minEventTime) }),
     ...(options.workers === undefined ? {} : { workers: wholeNumber('--workers', options.workers, 0, 64) }),
@@ -117,11 +149,15 @@ function loadSettings(
   if (usesS3 || config.target === 'redshift') settings.s3Client = s3ClientFor(config, options.endpoint);
   if (config.target === 'redshift') {
     const manifestPrefix = options.manifestPrefix ?? config.s3.manifestPrefix;
+    // Name only what is missing: a dwh.cfg usually sets the role and never a manifest location.
+    const missing = [
+      config.iamRoleArn ? '' : 'an IAM role for COPY (SPARKIFY_IAM_ROLE_ARN or dwh.cfg [IAM_ROLE] ARN)',
+      manifestPrefix
+        ? ''
+        : 'a manifest location it may write to (--manifest-prefix s3://bucket/prefix/ or SPARKIFY_MANIFEST_PREFIX)',
+    ].filter(Boolean);
     if (!config.iamRoleArn || !manifestPrefix) {
-      throw new CliError(
-        'The redshift target needs an IAM role (SPARKIFY_IAM_ROLE_ARN or dwh.cfg [IAM_ROLE] ARN) and a manifest ' +
-          'location it may write to (--manifest-prefix s3://bucket/prefix/ or SPARKIFY_MANIFEST_PREFIX).',
-      );
+      throw new CliError(`The redshift target needs ${missing.join(' and ')}.`);
     }
     settings.redshift = {
       iamRoleArn: config.iamRoleArn,
@@ -169,7 +205,7 @@ function progressPrinter(
       : undefined,
     onNotice: (message) => {
       if (shown) scope.context.stderr.write('\r\x1b[2K');
-      scope.err(`note: ${message}`);
+      scope.err(message.startsWith('warning: ') ? message : `note: ${message}`);
     },
   };
 }
@@ -217,6 +253,7 @@ export function registerLoadCommand(program: Command, context: CliContext): void
       'post a message (Slack incoming-webhook JSON) when the load fails; config key notifyUrl',
     )
     .option('--verbose', 'list every object in a dry run')
+    .option('--one-dataset', 'the source holds only song_data/ or only log_data/ on purpose: no warning')
     .addHelpText(
       'after',
       `
@@ -256,8 +293,10 @@ Exit codes: 0 loaded (or nothing new), 1 bad data, 2 could not run (usage, confi
 
 /** Runs a load as the command line asks and reports it; used by `load` and by `demo`. */
 export async function runLoadCommand(context: CliContext, options: LoadCommandOptions): Promise<LoadResult> {
+  let s3Endpoint: string | undefined;
   try {
     return await runWithConfig(context, options, async (scope) => {
+      s3Endpoint = s3EndpointLabel(scope.config, options.endpoint);
       const settings = loadSettings(options, scope.config);
       // A Redshift dry run prints what would be sent without contacting the cluster.
       if (options.dryRun && scope.config.target === 'redshift') {
@@ -298,6 +337,6 @@ export async function runLoadCommand(context: CliContext, options: LoadCommandOp
       });
     });
   } catch (error) {
-    throw asCliError(error);
+    throw asCliError(error, s3Endpoint);
   }
 }

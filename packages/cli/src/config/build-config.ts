@@ -4,7 +4,8 @@ import { CliError, ExitCode } from '../errors.js';
 import { redactUrlPasswords } from '../redaction/redact-text.js';
 import type { ConfigLayer, SettingSource, SettingValue } from './config-layers.js';
 import { configSchema, type SparkifyConfig } from './config-schema.js';
-import { settingKey } from './setting-keys.js';
+import { settingKey, settingKeys } from './setting-keys.js';
+import { suggestKey } from './suggest-key.js';
 
 /** A validated configuration and where each of its values came from. */
 export interface ResolvedConfig {
@@ -71,6 +72,14 @@ function expectation(issue: z.core.$ZodIssue): string {
   return issue.message.replace(/^Invalid input: expected /, '');
 }
 
+function didYouMean(key: string): string {
+  const suggestion = suggestKey(
+    key,
+    settingKeys.map((setting) => setting.key),
+  );
+  return suggestion ? `did you mean ${suggestion}? ` : '';
+}
+
 /** One line per problem, each naming the key, where it was set and what is expected. */
 export function formatConfigIssues(issues: readonly z.core.$ZodIssue[], merged: ConfigLayer): string[] {
   const lines: string[] = [];
@@ -81,7 +90,7 @@ export function formatConfigIssues(issues: readonly z.core.$ZodIssue[], merged: 
         const fullKey = path ? `${path}.${key}` : key;
         const source = merged.get(fullKey);
         lines.push(
-          `${fullKey}${source ? ` (${source.from})` : ''}: not a setting; see \`sparkify config --help\` for the known keys`,
+          `${fullKey}${source ? ` (${source.from})` : ''}: not a setting; ${didYouMean(fullKey)}see \`sparkify config --help\` for the known keys`,
         );
       }
       continue;

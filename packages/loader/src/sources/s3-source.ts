@@ -26,32 +26,55 @@ function s3Url(location: S3Location, key: string): string {
   return `s3://${location.bucket}/${key}`;
 }
 
-/** Turns an S3 failure into a message naming bucket and key. */
-function explainS3Error(error: unknown, where: string): Error {
+/** The network's code for a failure that never got an HTTP answer (DNS, refused, reset, timeout), if any. */
+function networkCode(error: unknown): string | undefined {
+  for (let current = error as { code?: unknown; errors?: unknown[]; cause?: unknown } | undefined; current;) {
+    if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) return current.code;
+    const nested = Array.isArray(current.errors) ? current.errors.map(networkCode).find(Boolean) : undefined;
+    if (nested) return nested;
+    current = current.cause as typeof current;
+  }
+  return undefined;
+}
+
+/** Turns an S3 failure into a message naming bucket and key, with the request it came from attached. */
+function explainS3Error(
+  error: unknown,
+  where: string,
+  origin: { operation: 'list' | 'read'; bucket: string; key: string },
+): Error {
   if (error instanceof LoaderError) return error;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const name = (error as { name?: string }).name ?? '';
+  const network = networkCode(error);
+  const s3 = {
+    ...origin,
+    ...(network ? { errorCode: network } : name && name !== 'Error' ? { errorCode: name } : {}),
+    ...(status === undefined ? {} : { httpStatus: status }),
+  };
   if (name === 'NoSuchBucket')
-    return new LoaderError('SOURCE_NOT_FOUND', `${where}: the bucket does not exist`, { cause: error });
-  if (name === 'NoSuchKey' || status === 404) {
+    return new LoaderError('SOURCE_NOT_FOUND', `${where}: the bucket does not exist`, { cause: error, s3 });
+  // A missing object can only be one the listing named; a listing itself is never "gone".
+  if (origin.operation === 'read' && (name === 'NoSuchKey' || status === 404)) {
     return new LoaderError(
       'OBJECT_UNREADABLE',
       `${where} was listed but is gone (deleted during the load?)`,
-      { cause: error },
+      {
+        cause: error,
+        s3,
+      },
     );
   }
   if (name === 'AccessDenied' || status === 403) {
     return new LoaderError(
       'SOURCE_ACCESS_DENIED',
       `${where}: access denied (check the credentials and the bucket policy)`,
-      {
-        cause: error,
-      },
+      { cause: error, s3 },
     );
   }
   const detail =
     error instanceof S3ServiceException ? `${name} (HTTP ${status ?? '?'})` : (error as Error).message;
-  return new LoaderError('SOURCE_READ_FAILED', `${where}: ${detail}`, { cause: error });
+  return new LoaderError('SOURCE_READ_FAILED', `${where}: ${detail}`, { cause: error, s3 });
 }
 
 /**
@@ -85,7 +108,11 @@ export function s3Source(options: S3SourceOptions): Source {
             }),
           );
         } catch (error) {
-          throw explainS3Error(error, `listing ${s3Url(location, location.prefix)}`);
+          throw explainS3Error(error, `listing ${s3Url(location, location.prefix)}`, {
+            operation: 'list',
+            bucket: location.bucket,
+            key: location.prefix,
+          });
         }
         countRetries(page.$metadata);
         for (const item of page.Contents ?? []) {
@@ -157,7 +184,8 @@ export function s3Source(options: S3SourceOptions): Source {
           );
         }
         const permanent = status !== undefined && status < 500 && status !== 429;
-        if (permanent || attempt >= readAttempts) throw explainS3Error(error, object.key);
+        if (permanent || attempt >= readAttempts)
+          throw explainS3Error(error, object.key, { operation: 'read', bucket, key });
         state.retries += 1;
         await sleep(backoffMs * 2 ** (attempt - 1));
       }
