@@ -104,7 +104,7 @@ S3 uses the AWS SDK's default credentials (environment, profile, SSO, instance r
 const EXAMPLES = [
   { run: 'sparkify generate --out ./data', says: '1000 songs, 20000 events, 30 days' },
   {
-    run: 'sparkify generate --out ./data-7 --songs 2000 --events 100000 --seed 7',
+    run: 'sparkify generate --out ./data-7 --songs 2000 --events 50000 --seed 7',
     says: 'another sample, larger',
   },
   { run: 'sparkify generate --out ./bad --events 5000 --defect-rate 0.01 --json > truth.json' },
