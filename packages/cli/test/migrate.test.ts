@@ -130,7 +130,7 @@ describe('sparkify migrate --dry-run', () => {
   it('rejects an unknown --to with the known names, exit 2', async () => {
     const run = await runSparkify(['migrate', '--dry-run', '--to', 'no_such']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('No migration named "no_such"');
+    expect(run.stderr).toContain('no migration is named or starts with "no_such"');
     expect(run.stderr).toContain(names[0]);
   });
 });
