@@ -130,66 +130,65 @@ export async function fetchSignIn(redshift: RedshiftSettings, apis: RedshiftApis
   }
   if (redshift.workgroup) {
     // Serverless: the database user is derived from the caller's IAM identity (IAM:<name> or IAMR:<role>).
-    const what = `Redshift Serverless GetCredentials for workgroup ${redshift.workgroup}`;
-    const answer = await apis
-      .serverless()
-      .send(
-        new GetCredentialsCommand({
-          workgroupName: redshift.workgroup,
-          dbName: redshift.database,
-          durationSeconds: CREDENTIAL_SECONDS,
-        }),
-      )
-      .catch((error: unknown) => {
-        throw apiFailure(what, error);
-      });
-    return {
-      user: required(answer.dbUser, what),
-      password: required(answer.dbPassword, what),
-      ...(answer.expiration ? { expiresAt: answer.expiration } : {}),
-    };
+    return temporarySignIn(
+      `Redshift Serverless GetCredentials for workgroup ${redshift.workgroup}`,
+      () =>
+        apis.serverless().send(
+          new GetCredentialsCommand({
+            workgroupName: redshift.workgroup,
+            dbName: redshift.database,
+            durationSeconds: CREDENTIAL_SECONDS,
+          }),
+        ),
+      (answer) => ({ user: answer.dbUser, password: answer.dbPassword, expiresAt: answer.expiration }),
+    );
   }
   if (auth === 'iam-identity') {
-    const what = `Redshift GetClusterCredentialsWithIAM for cluster ${redshift.clusterId}`;
-    const answer = await apis
-      .redshift()
-      .send(
-        new GetClusterCredentialsWithIAMCommand({
+    return temporarySignIn(
+      `Redshift GetClusterCredentialsWithIAM for cluster ${redshift.clusterId}`,
+      () =>
+        apis.redshift().send(
+          new GetClusterCredentialsWithIAMCommand({
+            ClusterIdentifier: redshift.clusterId,
+            DbName: redshift.database,
+            DurationSeconds: CREDENTIAL_SECONDS,
+          }),
+        ),
+      (answer) => ({ user: answer.DbUser, password: answer.DbPassword, expiresAt: answer.Expiration }),
+    );
+  }
+  // The answer's DbUser carries the IAM: prefix the cluster expects at sign-in.
+  return temporarySignIn(
+    `Redshift GetClusterCredentials for user ${redshift.user} on cluster ${redshift.clusterId}`,
+    () =>
+      apis.redshift().send(
+        new GetClusterCredentialsCommand({
           ClusterIdentifier: redshift.clusterId,
+          DbUser: redshift.user,
           DbName: redshift.database,
           DurationSeconds: CREDENTIAL_SECONDS,
+          // The user must exist: creating users is the administrator's decision, not a loader's side effect.
+          AutoCreate: false,
         }),
-      )
-      .catch((error: unknown) => {
-        throw apiFailure(what, error);
-      });
-    return {
-      user: required(answer.DbUser, what),
-      password: required(answer.DbPassword, what),
-      ...(answer.Expiration ? { expiresAt: answer.Expiration } : {}),
-    };
-  }
-  const what = `Redshift GetClusterCredentials for user ${redshift.user} on cluster ${redshift.clusterId}`;
-  const answer = await apis
-    .redshift()
-    .send(
-      new GetClusterCredentialsCommand({
-        ClusterIdentifier: redshift.clusterId,
-        DbUser: redshift.user,
-        DbName: redshift.database,
-        DurationSeconds: CREDENTIAL_SECONDS,
-        // The user must exist: creating users is the administrator's decision, not a loader's side effect.
-        AutoCreate: false,
-      }),
-    )
-    .catch((error: unknown) => {
-      throw apiFailure(what, error);
-    });
-  // The answer's DbUser carries the IAM: prefix the cluster expects at sign-in.
+      ),
+    (answer) => ({ user: answer.DbUser, password: answer.DbPassword, expiresAt: answer.Expiration }),
+  );
+}
+
+/** One temporary-credentials call: its failure and an incomplete answer are both reported naming the call. */
+async function temporarySignIn<Answer>(
+  what: string,
+  send: () => Promise<Answer>,
+  read: (answer: Answer) => { user?: string; password?: string; expiresAt?: Date },
+): Promise<SignIn> {
+  const answer = await send().catch((error: unknown) => {
+    throw apiFailure(what, error);
+  });
+  const { user, password, expiresAt } = read(answer);
   return {
-    user: required(answer.DbUser, what),
-    password: required(answer.DbPassword, what),
-    ...(answer.Expiration ? { expiresAt: answer.Expiration } : {}),
+    user: required(user, what),
+    password: required(password, what),
+    ...(expiresAt ? { expiresAt } : {}),
   };
 }
 
