@@ -20,6 +20,7 @@ import {
 } from './ledger/ledger.js';
 import { recordFieldNulls, recordUnknownKeys, type ReportedUnknownKey } from './ledger/load-observations.js';
 import { type RecordRules } from './records/ambiguous-json.js';
+import { registerObjects } from './ledger/object-ids.js';
 import {
   acquireLoadLock,
   type AcquireOptions,
@@ -358,7 +359,8 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     }
 
     let started = performance.now();
-    const staged = await stager.stage(knex, planned.stage, options.onProgress);
+    const objectIds = await registerObjects(knex, planned.load.toLoad);
+    const staged = await stager.stage(knex, { ...planned.stage, objectIds }, options.onProgress);
     result.stages.stage = {
       seconds: seconds(started),
       records: staged.recordsRead,
@@ -396,8 +398,10 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
         const counts = await runTransforms(trx, {
           tuning: stager.tuning,
           fullRefresh,
-          songsStaged: planned.load.toLoad.some((object) => object.dataset === 'songs'),
-          eventsStaged: planned.load.toLoad.some((object) => object.dataset === 'events'),
+          objects: planned.load.toLoad.map((object) => ({
+            objectId: objectIds.get(object.key)!,
+            dataset: object.dataset,
+          })),
         });
         await recordFiles(trx, runId, staged.files);
         await recordRejects(trx, runId, staged.rejects);

@@ -29,6 +29,10 @@ export function runTotals(result: LoadResult, reached: LoadPhase): RunTotals {
     }),
     ...(done('transformed') && {
       nextsongStaged: transform.nextsongStaged,
+      nextsongNew: transform.nextsongNew,
+      nextsongUnchanged: transform.nextsongUnchanged,
+      nextsongReplaced: transform.nextsongReplaced,
+      nextsongConflicting: transform.nextsongConflicting,
       songplaysAdded: transform.songplaysAdded,
       usersWritten: transform.usersWritten,
       songsAdded: transform.songsAdded,

@@ -15,7 +15,7 @@ describe('defaultSuite', () => {
         'row_count_songplays',
         'row_count_time',
         'not_null_songplays_user_id',
-        'unique_songplays_session_id_item_in_session',
+        'unique_songplays_user_id_session_id_item_in_session_start_time',
         'unique_users_user_id',
         'unique_songs_song_id',
         'unique_artists_artist_id',
@@ -29,6 +29,8 @@ describe('defaultSuite', () => {
         'accepted_range_time_hour',
         'ledger_file_accounting',
         'ledger_nextsong_songplays',
+        'ledger_nextsong_outcomes',
+        'state_play_alternates_have_songplay',
         'match_rate_songplays_song_id',
       ]),
     );

@@ -66,6 +66,30 @@ export function defaultCheckSpecs(): CheckSpec[] {
     ...timeRanges.map((range): CheckSpec => ({ type: 'accepted_range', table: 'time', ...range })),
     { type: 'file_accounting' },
     { type: 'nextsong_reconciliation' },
+    {
+      // Every staged NextSong event is exactly one outcome; a gap is an event the transform lost.
+      type: 'sql',
+      name: 'ledger_nextsong_outcomes',
+      table: 'etl_runs',
+      description: 'every run: NextSong staged = new + re-delivered unchanged + replaced + conflicting',
+      sql:
+        'SELECT run_id, nextsong_staged, nextsong_new, nextsong_unchanged, nextsong_replaced, nextsong_conflicting ' +
+        "FROM etl_runs WHERE status = 'succeeded' AND nextsong_new IS NOT NULL " +
+        'AND nextsong_staged <> nextsong_new + nextsong_unchanged + nextsong_replaced + nextsong_conflicting',
+      keyColumns: ['run_id'],
+    },
+    {
+      // A kept occurrence whose event has no songplay: the winner was taken back and nothing took over.
+      type: 'sql',
+      name: 'state_play_alternates_have_songplay',
+      table: 'etl_play_alternates',
+      description: 'every event kept in etl_play_alternates has its songplay',
+      sql:
+        'SELECT a.user_id, a.session_id, a.item_in_session, a.start_time, a.object_id FROM etl_play_alternates a ' +
+        'WHERE NOT EXISTS (SELECT 1 FROM songplays p WHERE p.start_time = a.start_time AND p.user_id = a.user_id ' +
+        'AND p.session_id = a.session_id AND p.item_in_session = a.item_in_session)',
+      keyColumns: ['user_id', 'session_id', 'item_in_session', 'start_time'],
+    },
     // Real logs match few songs, so a low rate is worth a look but is not a broken load.
     { type: 'match_rate', table: 'songplays', column: 'song_id', min: 0.01, severity: 'warn' },
   );

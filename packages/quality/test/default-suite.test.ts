@@ -84,11 +84,19 @@ describe('each planted defect fails the right check with the right key', () => {
         level: 'free',
         session_id: 20,
         item_in_session: 0,
+        object_id: 0,
       }),
     );
-    expect(notPassing(report)).toEqual(['unique_songplays_session_id_item_in_session:fail']);
-    expect(resultOf(report, 'unique_songplays_session_id_item_in_session').sample).toEqual([
-      { session_id: 20, item_in_session: 0, copies: '2' },
+    const name = 'unique_songplays_user_id_session_id_item_in_session_start_time';
+    expect(notPassing(report)).toEqual([`${name}:fail`]);
+    expect(resultOf(report, name).sample).toEqual([
+      {
+        start_time: '2018-11-01 22:23:14.796',
+        user_id: 26,
+        session_id: 20,
+        item_in_session: 0,
+        copies: '2',
+      },
     ]);
   });
 
@@ -165,7 +173,7 @@ describe('each planted defect fails the right check with the right key', () => {
     const report = await runWithDefect((trx) => trx('staging_events').insert(unmatchedNextSong));
     expect(notPassing(report)).toEqual(['ledger_nextsong_songplays:fail']);
     expect(resultOf(report, 'ledger_nextsong_songplays').sample).toEqual([
-      { session_id: 20, item_in_session: 7, staged_copies: '1' },
+      { user_id: '26', session_id: 20, item_in_session: 7, ts: '1541111000000', staged_copies: '1' },
     ]);
   });
 
@@ -181,6 +189,70 @@ describe('each planted defect fails the right check with the right key', () => {
       });
     });
     expect(notPassing(report)).toEqual([]);
+  });
+
+  it('no false alarm when a "nothing new" run follows a failed load: staging still holds the failed rows', async () => {
+    // The sequence: a load succeeds; the next one stages new events and fails (bad records); the file is
+    // fixed away and a third run finds nothing new. Staging still holds the failed run's events, which have
+    // no songplay, and the newest run succeeded: before the fix this failed ledger_nextsong_songplays.
+    const report = await runWithDefect(async (trx) => {
+      await trx('etl_runs').insert({
+        status: 'failed',
+        target: 'postgres',
+        source: 'fixtures',
+        full_refresh: false,
+        started_at: '2018-11-03 00:00:00',
+        files_planned: 1,
+        error_code: 'BAD_RECORDS',
+      });
+      await trx('staging_events').insert({
+        page: 'NextSong',
+        session_id: 30,
+        item_in_session: 1,
+        user_id: '26',
+        level: 'free',
+        ts: 1541200000000,
+      });
+      await trx('etl_runs').insert({
+        status: 'succeeded',
+        target: 'postgres',
+        source: 'fixtures',
+        full_refresh: false,
+        started_at: '2018-11-04 00:00:00',
+        files_planned: 0,
+        files_skipped: 3,
+      });
+    });
+    expect(notPassing(report)).toEqual([]);
+  });
+
+  it('a run whose NextSong outcomes do not add up to what it staged (an event lost in the transform)', async () => {
+    const report = await runWithDefect((trx) =>
+      trx('etl_runs').update({
+        nextsong_new: 2,
+        nextsong_unchanged: 0,
+        nextsong_replaced: 0,
+        nextsong_conflicting: 0,
+      }),
+    );
+    expect(notPassing(report)).toEqual(['ledger_nextsong_outcomes:fail']);
+    expect(resultOf(report, 'ledger_nextsong_outcomes').sample).toEqual([
+      expect.objectContaining({ nextsong_staged: '3', nextsong_new: '2' }),
+    ]);
+  });
+
+  it('a kept alternate occurrence whose event lost its songplay', async () => {
+    const report = await runWithDefect((trx) =>
+      trx('etl_play_alternates').insert({
+        start_time: '2018-11-01 23:00:00',
+        user_id: 26,
+        session_id: 99,
+        item_in_session: 1,
+        level: 'free',
+        object_id: 0,
+      }),
+    );
+    expect(notPassing(report)).toEqual(['state_play_alternates_have_songplay:fail']);
   });
 
   it('an empty star table fails its row count', async () => {

@@ -84,7 +84,7 @@ export async function seedWarehouse(knex: Knex): Promise<void> {
     { start_time: '2018-11-01 21:05:52.796', hour: 21, day: 1, week: 44, month: 11, year: 2018, weekday: 4 },
     { start_time: '2018-11-01 22:23:14.796', hour: 22, day: 1, week: 44, month: 11, year: 2018, weekday: 4 },
   ]);
-  const play = { location: 'Chicago-Naperville-Elgin, IL-IN-WI', user_agent: '"Mozilla/5.0"' };
+  const play = { location: 'Chicago-Naperville-Elgin, IL-IN-WI', user_agent: '"Mozilla/5.0"', object_id: 0 };
   await knex('songplays').insert([
     {
       ...play,

@@ -34,7 +34,13 @@ export interface Table {
   primaryKey?: readonly string[];
   /** The natural identity of a row where it differs from the primary key (songplays: one event). */
   naturalKey?: readonly string[];
-  redshift: { diststyle: 'ALL' | 'EVEN' | 'AUTO'; sortkey?: readonly string[]; backup?: boolean };
+  redshift: {
+    diststyle: 'ALL' | 'EVEN' | 'AUTO' | 'KEY';
+    /** With diststyle KEY: the column rows are hashed on (tables joined on it share it). */
+    distkey?: string;
+    sortkey?: readonly string[];
+    backup?: boolean;
+  };
 }
 
 const varchar = (bytes: number): ColumnType => ({ kind: 'varchar', bytes });
@@ -77,6 +83,8 @@ export const stagingEvents: Table = {
     src('ts', 'ts', bigint),
     src('user_agent', 'userAgent', varchar(1024)),
     src('user_id', 'userId', varchar(32)),
+    // Filled by the stager, not read from the JSON: which etl_objects row each staged record came from.
+    col('object_id', integer),
   ],
   redshift: { diststyle: 'EVEN', backup: false },
 };
@@ -97,14 +105,19 @@ export const stagingSongs: Table = {
     src('title', 'title', varchar(512)),
     src('duration', 'duration', double),
     src('year', 'year', integer),
+    col('object_id', integer),
   ],
   redshift: { diststyle: 'EVEN', backup: false },
 };
 
+/** The event identity: two distinct events never share it (session ids repeat across users, apps and years). */
+export const eventIdentity = ['user_id', 'session_id', 'item_in_session', 'start_time'] as const;
+
 export const songplays: Table = {
   name: 'songplays',
   role: 'fact',
-  description: 'One row per NextSong event; song_id/artist_id are NULL when no song matches.',
+  description:
+    'One row per NextSong event (its identity: user, session, item, start time); song_id/artist_id are NULL when no song matches; played_* are the title, artist and length as played.',
   columns: [
     col('songplay_id', bigint, false, { identity: true }),
     col('start_time', timestamp, false),
@@ -116,10 +129,15 @@ export const songplays: Table = {
     col('item_in_session', integer, false),
     col('location', varchar(512)),
     col('user_agent', varchar(1024)),
+    col('played_title', varchar(512)),
+    col('played_artist', varchar(512)),
+    col('played_length', double),
+    // The etl_objects row this play came from (0: loaded before provenance was kept).
+    col('object_id', integer, false),
   ],
   primaryKey: ['songplay_id'],
-  naturalKey: ['session_id', 'item_in_session'],
-  redshift: { diststyle: 'EVEN', sortkey: ['start_time'] },
+  naturalKey: eventIdentity,
+  redshift: { diststyle: 'KEY', distkey: 'session_id', sortkey: ['start_time'] },
 };
 
 export const users: Table = {
@@ -213,6 +231,11 @@ export const etlRuns: Table = {
     col('error_code', varchar(64)),
     col('error_message', varchar(4096)),
     col('holder', varchar(256)),
+    // What became of the NextSong events staged: nextsong_staged = new + unchanged + replaced + conflicting.
+    col('nextsong_new', bigint),
+    col('nextsong_unchanged', bigint),
+    col('nextsong_replaced', bigint),
+    col('nextsong_conflicting', bigint),
   ],
   primaryKey: ['run_id'],
   redshift: { diststyle: 'ALL', sortkey: ['run_id'] },
@@ -273,44 +296,97 @@ export const etlLock: Table = {
   redshift: { diststyle: 'ALL' },
 };
 
-/** The match keys of every songplay, so that songs arriving later can still be matched (order independence). */
-export const etlPlayKeys: Table = {
-  name: 'etl_play_keys',
+/** Every object ever registered for loading: a small integer id for provenance, and the key that ranks it. */
+export const etlObjects: Table = {
+  name: 'etl_objects',
   role: 'state',
   description:
-    'Title, artist name and length of each songplay event, kept to re-match plays when songs arrive.',
+    'Each source object key once, with the integer id that fact and state rows carry as their provenance (0: legacy).',
   columns: [
-    col('session_id', integer, false),
-    col('item_in_session', integer, false),
-    col('song', varchar(512)),
-    col('artist', varchar(512)),
-    col('length', double),
+    col('object_id', integer, false),
+    col('dataset', varchar(16), false),
+    col('object_key', varchar(2048), false),
   ],
-  primaryKey: ['session_id', 'item_in_session'],
-  redshift: { diststyle: 'EVEN', sortkey: ['session_id', 'item_in_session'] },
+  primaryKey: ['object_id'],
+  redshift: { diststyle: 'ALL', sortkey: ['object_id'] },
 };
 
-/** The identity of each user's latest event, so that an older file arriving later cannot overwrite level. */
+/**
+ * The occurrences of an event that did not win (the same identity from another object, or a second copy in one
+ * object): when the winner's object is corrected and drops the event, the best of these takes over.
+ */
+export const etlPlayAlternates: Table = {
+  name: 'etl_play_alternates',
+  role: 'state',
+  description: 'Non-winning occurrences of songplay events, with the object each came from.',
+  columns: [
+    col('start_time', timestamp, false),
+    col('user_id', integer, false),
+    col('level', varchar(16)),
+    col('session_id', integer, false),
+    col('item_in_session', integer, false),
+    col('location', varchar(512)),
+    col('user_agent', varchar(1024)),
+    col('played_title', varchar(512)),
+    col('played_artist', varchar(512)),
+    col('played_length', double),
+    col('object_id', integer, false),
+  ],
+  redshift: { diststyle: 'KEY', distkey: 'session_id', sortkey: ['session_id'] },
+};
+
+/** Each object's latest event of each user: users are recomputed from these, so any object can be undone. */
 export const etlUserState: Table = {
   name: 'etl_user_state',
   role: 'state',
-  description: 'The (ts, session_id, item_in_session) of the event that decided each user row.',
+  description: 'Per user and object, that object’s latest event of the user (what decides users).',
   columns: [
     col('user_id', integer, false),
+    col('object_id', integer, false),
     col('ts', bigint, false),
     col('session_id', integer, false),
     col('item_in_session', integer, false),
+    col('level', varchar(16), false),
+    col('first_name', varchar(256)),
+    col('last_name', varchar(256)),
+    col('gender', varchar(8)),
   ],
-  primaryKey: ['user_id'],
+  primaryKey: ['user_id', 'object_id'],
   redshift: { diststyle: 'ALL', sortkey: ['user_id'] },
+};
+
+/** Every version of every song, per object: songs and artists are recomputed from these. */
+export const etlSongVersions: Table = {
+  name: 'etl_song_versions',
+  role: 'state',
+  description: 'Each object’s version of each song_id (the greatest object key wins).',
+  columns: [
+    col('song_id', varchar(32), false),
+    col('object_id', integer, false),
+    col('title', varchar(512), false),
+    col('artist_id', varchar(32), false),
+    col('year', integer),
+    col('duration', double),
+    col('artist_name', varchar(512), false),
+    col('artist_location', varchar(512)),
+    col('artist_latitude', double),
+    col('artist_longitude', double),
+  ],
+  primaryKey: ['song_id', 'object_id'],
+  redshift: { diststyle: 'ALL', sortkey: ['song_id'] },
 };
 
 /** Each song's own artist name: plays match on it, not on the artist's canonical name (which one song decides). */
 export const etlSongKeys: Table = {
   name: 'etl_song_keys',
   role: 'state',
-  description: 'The artist name each song file gave, for matching plays on title + artist name + duration.',
-  columns: [col('song_id', varchar(32), false), col('artist_name', varchar(512), false)],
+  description:
+    'The winning version of each song: the artist name its file gave (plays match on it) and its object.',
+  columns: [
+    col('song_id', varchar(32), false),
+    col('artist_name', varchar(512), false),
+    col('object_id', integer),
+  ],
   primaryKey: ['song_id'],
   redshift: { diststyle: 'ALL', sortkey: ['song_id'] },
 };
@@ -400,13 +476,15 @@ export const catalog = [
   etlFiles,
   etlRejects,
   etlLock,
-  etlPlayKeys,
-  etlUserState,
   checkRuns,
   checkResults,
   etlSongKeys,
   etlUnknownKeys,
   etlFieldNulls,
+  etlObjects,
+  etlPlayAlternates,
+  etlUserState,
+  etlSongVersions,
 ] as const satisfies readonly Table[];
 
 export const starTables = [songplays, users, songs, artists, time] as const;

@@ -6,6 +6,7 @@ import { checkResults } from './migrations/0004-check-results.js';
 import { songKeys } from './migrations/0005-song-keys.js';
 import { loadObservations } from './migrations/0006-load-observations.js';
 import { lockHolderIdentity } from './migrations/0007-lock-holder-identity.js';
+import { eventIdentity } from './migrations/0008-event-identity.js';
 
 /** Every migration, oldest first. Append new ones; never edit one that has been released. */
 export const migrations: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   songKeys,
   loadObservations,
   lockHolderIdentity,
+  eventIdentity,
 ];

@@ -52,12 +52,28 @@ export function formatLoadSummary(result: LoadResult, warehouseLabel: string): s
   );
   if (result.status !== 'failed') {
     lines.push(row(['transform', '-', number(stage.staged), '-', transform.seconds.toFixed(2)], widths));
+    const signed = (value: number) => (value < 0 ? `−${number(-value)}` : `+${number(value)}`);
     lines.push(
-      `songplays +${number(transform.songplaysAdded)} (${number(transform.nextsongStaged)} NextSong staged` +
+      `songplays ${signed(transform.songplaysAdded)} (${number(transform.nextsongStaged)} NextSong staged` +
         `${transform.songplaysRematched ? `, ${number(transform.songplaysRematched)} re-matched` : ''})` +
-        ` · users ${number(transform.usersWritten)} written · songs +${number(transform.songsAdded)}` +
-        ` · artists ${number(transform.artistsWritten)} written · time +${number(transform.timeAdded)}`,
+        ` · users ${number(transform.usersWritten)} written · songs ${signed(transform.songsAdded)}` +
+        ` · artists ${number(transform.artistsWritten)} written · time ${signed(transform.timeAdded)}`,
     );
+    if (transform.nextsongStaged > 0) {
+      // Every staged NextSong event is exactly one of these (ledger_nextsong_outcomes checks it).
+      lines.push(
+        `NextSong events: ${number(transform.nextsongNew)} new · ${number(transform.nextsongUnchanged)} ` +
+          `re-delivered unchanged · ${number(transform.nextsongReplaced)} replaced by a corrected file · ` +
+          `${number(transform.nextsongConflicting)} conflicting` +
+          (transform.nextsongConflicting > 0
+            ? ' (the object with the greatest key wins; the others are kept in etl_play_alternates)'
+            : ''),
+      );
+    }
+    if (transform.songplaysRemoved > 0)
+      lines.push(
+        `${number(transform.songplaysRemoved)} songplays taken back from the earlier versions of corrected files.`,
+      );
     if (result.plan.skipped > 0)
       lines.push(`${number(result.plan.skipped)} objects skipped (already loaded).`);
     if (stage.rejected > 0)

@@ -30,6 +30,10 @@ export interface RunTotals {
   recordsStaged?: number;
   recordsRejected?: number;
   nextsongStaged?: number;
+  nextsongNew?: number;
+  nextsongUnchanged?: number;
+  nextsongReplaced?: number;
+  nextsongConflicting?: number;
   songplaysAdded?: number;
   usersWritten?: number;
   songsAdded?: number;
@@ -72,6 +76,10 @@ function totalsColumns(totals: RunTotals): Record<string, number | undefined> {
     records_staged: totals.recordsStaged,
     records_rejected: totals.recordsRejected,
     nextsong_staged: totals.nextsongStaged,
+    nextsong_new: totals.nextsongNew,
+    nextsong_unchanged: totals.nextsongUnchanged,
+    nextsong_replaced: totals.nextsongReplaced,
+    nextsong_conflicting: totals.nextsongConflicting,
     songplays_added: totals.songplaysAdded,
     users_written: totals.usersWritten,
     songs_added: totals.songsAdded,

@@ -47,11 +47,13 @@ export function copyColumns(dataset: Dataset): string[] {
  * column in UTF-8 bytes are refused here, as Redshift would refuse them, so both targets accept the same data.
  * Keys the format does not know are returned (schema drift); with `rules.strictKeys` they make the record bad.
  * Ambiguous JSON is refused too: a key named twice, a lone surrogate, an event time that looks like seconds.
+ * `tail` is appended as is before the newline (the stager's own columns, already encoded: `\t<object_id>`).
  */
 export function encodeRecord(
   dataset: Dataset,
   text: string,
   rules: RecordRules = defaultRecordRules,
+  tail = '',
 ): EncodedRecord {
   let record: unknown;
   try {
@@ -105,5 +107,5 @@ export function encodeRecord(
     }
     row += index === 0 ? copyTextField(value) : `\t${copyTextField(value)}`;
   }
-  return { row: `${row}\n`, unknownKeys };
+  return { row: `${row}${tail}\n`, unknownKeys };
 }

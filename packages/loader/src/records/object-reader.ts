@@ -42,6 +42,7 @@ export class ObjectReader {
   private batch: Buffer;
   private used = 0;
   private readonly sink = (record: RawRecord) => this.accept(record);
+  private readonly tail: string;
 
   constructor(
     private readonly dataset: Dataset,
@@ -49,7 +50,10 @@ export class ObjectReader {
     private readonly keepProblems = 1000,
     private readonly batchBytes = 512 * 1024,
     private readonly rules: RecordRules = defaultRecordRules,
+    /** The etl_objects id written on every row (provenance), or none. */
+    objectId?: number,
   ) {
+    this.tail = objectId === undefined ? '' : `\t${objectId}`;
     this.splitter = dataset === 'events' ? ndjsonSplitter() : jsonValuesSplitter();
     // Start small (most song objects hold one row) and grow to batchBytes once an object proves large.
     this.batch = Buffer.allocUnsafeSlow(Math.min(FIRST_BATCH_BYTES, batchBytes));
@@ -90,7 +94,7 @@ export class ObjectReader {
       this.reject(record.line, { field: null, reason: record.problem }, record.text);
       return;
     }
-    const encoded = encodeRecord(this.dataset, record.text, this.rules);
+    const encoded = encodeRecord(this.dataset, record.text, this.rules, this.tail);
     if (encoded.problem) {
       this.reject(record.line, encoded.problem, record.text);
       return;

@@ -24,7 +24,7 @@ export function postgresStager(
     dialect: 'postgres',
     plan: (objects): StagePlan => ({ objects }),
     stage: (knex, plan, onProgress) =>
-      stageToPostgres(knex, source, plan.objects, { ...options, onProgress }),
+      stageToPostgres(knex, source, plan.objects, { ...options, objectIds: plan.objectIds, onProgress }),
     tuning: postgresTuning,
   };
 }

@@ -21,7 +21,8 @@ export interface ObjectOutcome {
 }
 
 export interface RecordProcessor {
-  open(dataset: Dataset, rows: (rows: Buffer) => Promise<void> | void): ObjectSession;
+  /** `objectId`: the provenance id written on every row (etl_objects). */
+  open(dataset: Dataset, rows: (rows: Buffer) => Promise<void> | void, objectId?: number): ObjectSession;
   close(): Promise<void>;
 }
 
@@ -31,7 +32,7 @@ export function inlineProcessor(
   rules: RecordRules = defaultRecordRules,
 ): RecordProcessor {
   return {
-    open(dataset, rows) {
+    open(dataset, rows, objectId) {
       // One push can produce several batches: each write waits for the previous, and the chain is awaited.
       let written: Promise<void> = Promise.resolve();
       const reader = new ObjectReader(
@@ -43,6 +44,7 @@ export function inlineProcessor(
         keepProblems,
         undefined,
         rules,
+        objectId,
       );
       return {
         async push(chunk) {
@@ -113,7 +115,7 @@ export function workerProcessor(
   }
   let nextId = 0;
   return {
-    open(dataset, rows) {
+    open(dataset, rows, objectId) {
       const id = nextId++;
       const worker = workers[id % workers.length]!;
       const queue: ((reply: WorkerReply) => void)[] = [];
@@ -121,13 +123,13 @@ export function workerProcessor(
       const inFlight: Promise<WorkerReply>[] = [];
       let delivered: Promise<void> = Promise.resolve();
       const send = (
-        request: Omit<WorkerRequest, 'id' | 'dataset' | 'keepProblems' | 'rules'>,
+        request: Omit<WorkerRequest, 'id' | 'dataset' | 'keepProblems' | 'rules' | 'objectId'>,
         transfer: ArrayBuffer[],
       ) => {
         if (failure) throw failure;
         const reply = new Promise<WorkerReply>((resolve) => queue.push(resolve));
         worker.postMessage(
-          { id, dataset, keepProblems, rules, ...request } satisfies WorkerRequest,
+          { id, dataset, keepProblems, rules, objectId, ...request } satisfies WorkerRequest,
           transfer,
         );
         // Rows are written in the order their chunks were sent: each waits for the one sent before it.

@@ -8,6 +8,8 @@ export interface WorkerRequest {
   dataset: string;
   keepProblems: number;
   rules: RecordRules;
+  /** The provenance id written on every row. */
+  objectId?: number;
   chunk?: Uint8Array;
   end?: 'complete' | 'aborted';
 }

@@ -22,6 +22,7 @@ port.on('message', (request: WorkerRequest) => {
         request.keepProblems,
         undefined,
         request.rules,
+        request.objectId,
       ),
       rows,
     };

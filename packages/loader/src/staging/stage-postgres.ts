@@ -29,6 +29,8 @@ export interface StagePostgresOptions {
   /** Record checks beyond the JSON Schema (the earliest plausible event time). */
   rules?: Partial<RecordRules>;
   onProgress?: (progress: StageProgress) => void;
+  /** The etl_objects id of each object key: written on every staged row (provenance). */
+  objectIds?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -131,8 +133,9 @@ export async function stageToPostgres(
 
   async function copyObjects(connection: PoolClient, dataset: Dataset, planned: readonly SourceObject[]) {
     const table = stagingTable[dataset].name;
+    const columns = options.objectIds ? [...copyColumns(dataset), 'object_id'] : copyColumns(dataset);
     const copy = connection.query(
-      copyFrom(`COPY ${table} (${copyColumns(dataset).join(', ')}) FROM STDIN WITH (FREEZE)`, {
+      copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FREEZE)`, {
         highWaterMark: COPY_BUFFER_BYTES,
       }),
     );
@@ -164,7 +167,7 @@ export async function stageToPostgres(
     dataset: Dataset,
     object: SourceObject,
   ): Promise<FileOutcome> {
-    const session = processorFor(object).open(dataset, writeRows);
+    const session = processorFor(object).open(dataset, writeRows, options.objectIds?.get(object.key));
     let outcome;
     try {
       for await (const chunk of source.read(object)) {

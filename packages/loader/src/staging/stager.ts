@@ -19,6 +19,11 @@ export interface TransformTuning {
 export interface StagePlan {
   /** The objects staging reads, in the load plan's order. */
   objects: readonly SourceObject[];
+  /**
+   * The etl_objects id of each object key, registered by the load before staging: the PostgreSQL stager writes
+   * it on every staged row (provenance). Absent in a dry run.
+   */
+  objectIds?: ReadonlyMap<string, number>;
   /** The Redshift path's uploads and statements (absent on PostgreSQL, whose COPY needs no plan of its own). */
   redshift?: RedshiftStagePlan;
 }
