@@ -23,7 +23,42 @@ function count(name: string, value: string | undefined, fallback: number): numbe
   return parsed;
 }
 
-/** `sparkify demo`: the whole job on the embedded default: sample data, migrate, load, check. */
+/**
+ * The demo's own world: an embedded PostgreSQL and data under `home`, whatever DATABASE_URL, the target, a
+ * config file or SPARKIFY_HOME say, so that trying the tool never writes into the user's warehouse. Output and
+ * the exit code are the caller's (redaction installed on either applies to both).
+ */
+function demoContext(context: CliContext, home: string): CliContext {
+  const env: NodeJS.ProcessEnv = { ...context.env, SPARKIFY_HOME: home, SPARKIFY_TARGET: 'postgres' };
+  delete env.DATABASE_URL;
+  delete env.SPARKIFY_CONFIG;
+  return {
+    get stdout() {
+      return context.stdout;
+    },
+    set stdout(stream) {
+      context.stdout = stream;
+    },
+    get stderr() {
+      return context.stderr;
+    },
+    set stderr(stream) {
+      context.stderr = stream;
+    },
+    isTTY: context.isTTY,
+    env,
+    // No sparkify config file of the user's project is picked up from here.
+    cwd: home,
+    get exitCode() {
+      return context.exitCode;
+    },
+    set exitCode(code) {
+      context.exitCode = code;
+    },
+  };
+}
+
+/** `sparkify demo`: the whole job on an embedded PostgreSQL of its own: sample data, migrate, load, check. */
 export function registerDemoCommand(program: Command, context: CliContext): void {
   const command = program
     .command('demo')
@@ -33,15 +68,21 @@ export function registerDemoCommand(program: Command, context: CliContext): void
     .addHelpText(
       'after',
       `
-The sample is generated once under $SPARKIFY_HOME/demo-data (deterministic, seed 42) and reused; running the demo
-again shows an incremental load with nothing new. Uses the embedded PostgreSQL unless DATABASE_URL is set.`,
+The demo never touches your warehouse: it runs its own embedded PostgreSQL in $SPARKIFY_HOME/demo (DATABASE_URL,
+--target and config files are ignored), prints where, and says how to remove it. The sample is generated once
+under $SPARKIFY_HOME/demo/demo-data (deterministic, seed 42) and reused; running the demo again shows an
+incremental load with nothing new.`,
     )
     .action(async (_options: DemoOptions, command: Command) => {
-      const options = command.optsWithGlobals<DemoOptions>();
-      const events = count('--events', options.events, 20_000);
-      const songs = count('--songs', options.songs, 2000);
-      const folder = await runWithConfig(context, options, async ({ config, err }) => {
-        const target = join(config.home, 'demo-data');
+      const given = command.optsWithGlobals<DemoOptions>();
+      const events = count('--events', given.events, 20_000);
+      const songs = count('--songs', given.songs, 2000);
+      const home = await runWithConfig(context, given, async ({ config }) => join(config.home, 'demo'));
+      const demo = demoContext(context, home);
+      const options: DemoOptions = { ...given, config: undefined, target: undefined };
+      const folder = await runWithConfig(demo, options, async ({ err }) => {
+        err(`The demo uses its own embedded PostgreSQL in ${home}: your warehouse is not touched.`);
+        const target = join(home, 'demo-data');
         if (!existsSync(join(target, 'log_data'))) {
           err(`1/4 generating a sample Sparkify dataset in ${target} …`);
           const summary = await generateDataset(
@@ -57,19 +98,26 @@ again shows an incremental load with nothing new. Uses the embedded PostgreSQL u
         } else err(`1/4 reusing the sample in ${target}`);
         return target;
       });
-      await runWithWarehouse(context, options, async ({ warehouse, err }) => {
+      await runWithWarehouse(demo, options, async ({ warehouse, err }) => {
         err(`2/4 migrating ${warehouse.label} …`);
         const migrated = await migrateTo(warehouse.knex, { dialect: warehouse.dialect });
         err(`    ${migrated.ran.length === 0 ? 'schema up to date' : `applied ${migrated.ran.join(', ')}`}`);
       });
-      context.stderr.write('3/4 loading …\n');
-      const loaded = await runLoadCommand(context, { ...options, source: folder });
-      if (loaded.status === 'failed') return;
-      context.stderr.write('4/4 checking …\n');
-      await runWithWarehouse(context, options, async ({ warehouse }) => {
-        const code = await runCheck(context, warehouse, { ...options, format: 'table' });
-        context.exitCode = Math.max(code, context.exitCode === ExitCode.ok ? 0 : context.exitCode);
-      });
+      demo.stderr.write('3/4 loading …\n');
+      const loaded = await runLoadCommand(demo, { ...options, source: folder });
+      if (loaded.status !== 'failed') {
+        demo.stderr.write('4/4 checking …\n');
+        await runWithWarehouse(demo, options, async ({ warehouse }) => {
+          const code = await runCheck(demo, warehouse, { ...options, format: 'table' });
+          demo.exitCode = Math.max(code, demo.exitCode === ExitCode.ok ? 0 : demo.exitCode);
+        });
+      }
+      const quoted = JSON.stringify(home);
+      demo.stderr.write(
+        `The demo warehouse lives in ${home}.\n` +
+          `  query it:  SPARKIFY_HOME=${quoted} sparkify db url\n` +
+          `  remove it: SPARKIFY_HOME=${quoted} sparkify db stop && rm -rf ${quoted}\n`,
+      );
     });
   addExamples(command, [{ run: 'pnpm demo' }]);
 }
