@@ -60,8 +60,9 @@ describe('event identity', () => {
         nextsongConflicting: 0,
         songplaysAdded: b.nextSongEvents,
       });
-      const [{ count }] = await rows(db.knex, 'SELECT COUNT(*) AS count FROM songplays');
-      expect(Number(count)).toBe(a.nextSongEvents + b.nextSongEvents);
+      expect(await rows(db.knex, 'SELECT COUNT(*)::int AS n FROM songplays')).toEqual([
+        { n: a.nextSongEvents + b.nextSongEvents },
+      ]);
     } finally {
       rmSync(first, { recursive: true, force: true });
       rmSync(second, { recursive: true, force: true });
