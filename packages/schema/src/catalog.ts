@@ -494,11 +494,12 @@ export const starTables = [songplays, users, songs, artists, time] as const;
  * `DISTSTYLE ALL SORTKEY (user_id)`; a test holds every frozen Redshift migration to it.
  */
 export function redshiftTableAttributes(table: Table): string {
-  const { diststyle, backup, sortkey } = table.redshift;
+  const { diststyle, distkey, backup, sortkey } = table.redshift;
   // BACKUP comes before DISTSTYLE, as CREATE TABLE's synopsis has it.
   return [
     ...(backup === false ? ['BACKUP NO'] : []),
     `DISTSTYLE ${diststyle}`,
+    ...(diststyle === 'KEY' && distkey ? [`DISTKEY (${distkey})`] : []),
     ...(sortkey ? [`SORTKEY (${sortkey.join(', ')})`] : []),
   ].join(' ');
 }
