@@ -33,6 +33,8 @@ const ORDER = [
   'sparkify migrate unlock',
   'sparkify load',
   'sparkify check',
+  'sparkify runs',
+  'sparkify runs show',
   'sparkify config',
   'sparkify db',
   'sparkify db status',
