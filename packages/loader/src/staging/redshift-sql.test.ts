@@ -100,7 +100,7 @@ describe('the manifest and the plan', () => {
     expect(manifest.entries).toEqual(hostile.map((o) => ({ url: o.key, mandatory: true })));
   });
 
-  it('keeps hostile keys out of the SQL: statements name only the tool-made manifest URLs', () => {
+  it('keeps hostile keys out of the SQL: statements name only the tool-made manifest URLs, one per object', () => {
     const plan = planRedshiftStage(
       hostile,
       {
@@ -114,15 +114,23 @@ describe('the manifest and the plan', () => {
     );
     expect(plan.uploads.map((upload) => upload.url)).toEqual([
       's3://my-bucket/manifests/run-12/events.jsonpaths.json',
-      's3://my-bucket/manifests/run-12/songs-gzip.manifest',
-      's3://my-bucket/manifests/run-12/events.manifest',
+      's3://my-bucket/manifests/run-12/songs-000001.manifest',
+      's3://my-bucket/manifests/run-12/events-000001.manifest',
+      's3://my-bucket/manifests/run-12/events-000002.manifest',
+    ]);
+    expect(plan.uploads.slice(1).map((upload) => JSON.parse(upload.body) as unknown)).toEqual([
+      { entries: [{ url: hostile[2]!.key, mandatory: true }] },
+      { entries: [{ url: hostile[0]!.key, mandatory: true }] },
+      { entries: [{ url: hostile[1]!.key, mandatory: true }] },
     ]);
     const sql = plan.statements.map((statement) => statement.sql).join(';\n');
     expect(sql).toContain('TRUNCATE staging_events');
     expect(sql).not.toContain("it's");
     expect(sql).not.toContain('semi;colon');
-    expect(plan.statements.filter((statement) => statement.sql.startsWith('COPY'))).toHaveLength(2);
-    expect(sql).toMatch(/COPY staging_songs[\s\S]*GZIP/);
+    const copies = plan.statements.filter((statement) => statement.kind === 'copy');
+    expect(copies.map((copy) => copy.key)).toEqual([hostile[2]!.key, hostile[0]!.key, hostile[1]!.key]);
+    expect(copies[0]!.sql).toMatch(/^COPY staging_songs[\s\S]*GZIP/);
+    expect(copies[1]!.sql).not.toContain('GZIP');
     expect(plan.sample.map((o) => o.key)).toEqual([hostile[2]!.key, hostile[0]!.key, hostile[1]!.key]);
   });
 });
@@ -154,6 +162,7 @@ describe('the Redshift plan a --dry-run prints', () => {
       'SELECT TRIM(file_name) AS',
       'SELECT TRIM(file_name) AS',
       'SELECT pg_last_copy_count() AS',
+      `UPDATE ${table} SET`,
     ];
     expect(heads).toEqual([
       'TRUNCATE staging_songs',
@@ -163,15 +172,47 @@ describe('the Redshift plan a --dry-run prints', () => {
     ]);
     const copies = plan.statements.filter((statement) => statement.kind === 'copy');
     for (const copy of copies) expect(copy.sql).toContain("REGION 'eu-west-1'");
+    const tags = plan.statements.filter((statement) => statement.kind === 'tag').map((tag) => tag.sql);
+    expect(tags).toEqual([
+      'UPDATE staging_songs SET object_id = <object id 1> WHERE object_id IS NULL',
+      'UPDATE staging_events SET object_id = <object id 1> WHERE object_id IS NULL',
+    ]);
     const history = plan.statements.filter((statement) => statement.sql.includes('sys_load_history'))[1]!;
     expect(history.sql).toContain("TRIM(table_name) IN ('staging_events', 'public.staging_events')");
     expect(history.sql).toContain('session_id = pg_backend_pid()');
     expect(history.sql).toContain("start_time >= '<before copy>'");
   });
 
+  it("each object's COPY is followed by the UPDATE giving its rows that object's id, before the next COPY", () => {
+    const ids = new Map([
+      [objects[0]!.key, 17],
+      [objects[1]!.key, 4],
+    ]);
+    const real = planRedshiftStage(
+      objects,
+      {
+        iamRoleArn: 'arn:aws:iam::123456789012:role/dwhRole',
+        manifestPrefix: 's3://data/manifests/',
+        maxErrors: 0,
+        sample: 1,
+      },
+      'run-9',
+      ids,
+    );
+    const steps = real.statements
+      .filter((statement) => statement.kind === 'copy' || statement.kind === 'tag')
+      .map((statement) => `${statement.kind} ${statement.key} ${statement.sql.split('\n')[0]}`);
+    expect(steps).toEqual([
+      'copy s3://data/song_data/A/TRA.json COPY staging_songs (num_songs, artist_id, artist_latitude, artist_longitude, artist_location, artist_name, song_id, title, duration, year)',
+      'tag s3://data/song_data/A/TRA.json UPDATE staging_songs SET object_id = 4 WHERE object_id IS NULL',
+      'copy s3://data/log_data/2018-11-01-events.json COPY staging_events (artist, auth, first_name, gender, item_in_session, last_name, length, level, location, method, page, registration, session_id, song, status, ts, user_agent, user_id)',
+      'tag s3://data/log_data/2018-11-01-events.json UPDATE staging_events SET object_id = 17 WHERE object_id IS NULL',
+    ]);
+  });
+
   it('the SYS-view reads and the COPYs pass the forbidden-construct lint (no STL view either)', () => {
     for (const statement of plan.statements) {
-      if (statement.kind === 'truncate') continue; // Redshift-only staging, never shared SQL
+      if (statement.kind === 'truncate' || statement.kind === 'tag') continue; // Redshift-only staging SQL
       if (statement.sql.startsWith('SELECT pg_last_copy_id()')) continue; // GETDATE(): a leader-node mark
       expect({ sql: statement.sql, violations: portableSqlViolations(statement.sql) }).toEqual({
         sql: statement.sql,

@@ -42,10 +42,14 @@ export function redshiftStager(
         },
         config.region,
       );
-      const redshift =
-        region === config.region
-          ? plan.redshift
-          : planRedshiftStage(plan.objects, { ...config, region }, plan.redshift.runLabel);
+      if (!plan.objectIds) throw new LoaderError('CONFIG_INVALID', 'The redshift stager needs the object ids');
+      // Planned again with this run's region and object ids (the dry run knew neither).
+      const redshift = planRedshiftStage(
+        plan.objects,
+        { ...config, region },
+        plan.redshift.runLabel,
+        plan.objectIds,
+      );
       return stageToRedshift(
         knex,
         source,

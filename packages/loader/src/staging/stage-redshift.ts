@@ -42,8 +42,10 @@ export interface Upload {
 /** One statement of the Redshift path, with what it is: a COPY's outcome is read back, a TRUNCATE's is not. */
 export interface RedshiftStatement {
   /** 'observe': the reads that follow each COPY, shown by --dry-run with placeholders; runCopy sends them. */
-  kind: 'truncate' | 'copy' | 'observe';
+  kind: 'truncate' | 'copy' | 'observe' | 'tag';
   dataset: Dataset;
+  /** The object a COPY reads or a tag marks. */
+  key?: string;
   sql: string;
 }
 
@@ -66,11 +68,19 @@ export function chooseSample(objects: readonly SourceObject[], count: number): S
   });
 }
 
-/** Plans manifests, the JSONPaths file and the statements of one load (gzip and plain objects COPY separately). */
+/**
+ * Plans manifests, the JSONPaths file and the statements of one load: one COPY per object, each followed by the
+ * UPDATE that gives its staged rows their object id. Redshift's COPY says nothing about which file a row came from
+ * (no file-name column, and neither row order nor IDENTITY values follow the files), yet every songplay, song
+ * version and user state must know its object so that a corrected object can take back what it gave. One COPY per
+ * object is the only exact way: it costs a COPY's fixed overhead per object (see the README's Redshift section).
+ * `objectIds` are etl_objects' ids (a dry run, which registers nothing, shows `<object id n>`).
+ */
 export function planRedshiftStage(
   objects: readonly SourceObject[],
   config: RedshiftStageConfig,
   runLabel: string,
+  objectIds?: ReadonlyMap<string, number>,
 ): RedshiftStagePlan {
   const folder = parseS3Url(config.manifestPrefix);
   const base = joinLocation(`s3://${folder.bucket}/${folder.prefix}`, runLabel);
@@ -86,16 +96,17 @@ export function planRedshiftStage(
     uploads.push({ url: jsonPathsUrl, body: buildEventsJsonPaths() });
   }
   for (const dataset of datasets) {
-    for (const gzip of [false, true]) {
-      const group = objects.filter((object) => object.dataset === dataset && isGzipKey(object.key) === gzip);
-      if (group.length === 0) continue;
-      const manifestUrl = `${base}/${dataset}${gzip ? '-gzip' : ''}.manifest`;
-      uploads.push({ url: manifestUrl, body: buildManifest(group) });
+    const ofDataset = objects.filter((object) => object.dataset === dataset);
+    ofDataset.forEach((object, index) => {
+      const manifestUrl = `${base}/${dataset}-${String(index + 1).padStart(6, '0')}.manifest`;
+      uploads.push({ url: manifestUrl, body: buildManifest([object]) });
       const table = stagingTable[dataset].name;
+      const objectId = objectIds?.get(object.key);
       statements.push({ kind: 'observe', dataset, sql: copyMarkSql });
       statements.push({
         kind: 'copy',
         dataset,
+        key: object.key,
         sql: buildCopyStatement({
           dataset,
           manifestUrl,
@@ -103,7 +114,7 @@ export function planRedshiftStage(
           iamRoleArn: config.iamRoleArn,
           region: config.region,
           maxErrors: config.maxErrors,
-          gzip,
+          gzip: isGzipKey(object.key),
         }),
       });
       for (const sql of [
@@ -115,9 +126,23 @@ export function planRedshiftStage(
       ]) {
         statements.push({ kind: 'observe', dataset, sql: sql.trim() });
       }
-    }
+      statements.push({
+        kind: 'tag',
+        dataset,
+        key: object.key,
+        sql: tagObjectSql(table, objectId ?? `<object id ${index + 1}>`),
+      });
+    });
   }
   return { runLabel, sample: chooseSample(objects, config.sample), uploads, statements };
+}
+
+/** Gives the rows the last COPY staged (the only ones without an object id) the object's id. */
+export function tagObjectSql(table: string, objectId: number | string): string {
+  if (typeof objectId === 'number' && !Number.isSafeInteger(objectId)) {
+    throw new LoaderError('CONFIG_INVALID', `object id: expected a whole number, got ${objectId}`);
+  }
+  return `UPDATE ${table} SET object_id = ${objectId} WHERE object_id IS NULL`;
 }
 
 /** Reads the sample objects fully through the same validation as the PostgreSQL path; returns their problems. */
@@ -326,7 +351,7 @@ export async function stageToRedshift(
   try {
     for (const statement of plan.statements) {
       if (statement.kind === 'observe') continue;
-      if (statement.kind === 'truncate') {
+      if (statement.kind === 'truncate' || statement.kind === 'tag') {
         await connection.query(statement.sql);
         continue;
       }
@@ -343,9 +368,9 @@ export async function stageToRedshift(
       }
       options.onProgress?.({
         stage: 'stage',
-        objectsDone: plan.objects.length,
+        objectsDone: copies.length,
         objectsTotal: plan.objects.length,
-        records: copy.loaded,
+        records: copies.reduce((sum, done) => sum + done.loaded, 0),
         bytes: 0,
       });
     }
