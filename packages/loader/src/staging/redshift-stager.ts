@@ -42,7 +42,8 @@ export function redshiftStager(
         },
         config.region,
       );
-      if (!plan.objectIds) throw new LoaderError('CONFIG_INVALID', 'The redshift stager needs the object ids');
+      if (!plan.objectIds)
+        throw new LoaderError('CONFIG_INVALID', 'The redshift stager needs the object ids');
       // Planned again with this run's region and object ids (the dry run knew neither).
       const redshift = planRedshiftStage(
         plan.objects,
