@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { applyCliConventions } from './cli-conventions.js';
 import type { CliContext } from './context.js';
 import { addExamples } from './help-examples.js';
+import { registerAnalyticsCommand } from './commands/analytics.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerDbCommand } from './commands/db.js';
@@ -10,8 +11,9 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerLoadCommand } from './commands/load.js';
 import { registerMigrateCommand } from './commands/migrate.js';
-import { registerRunsCommand } from './commands/runs.js';
 import { registerInfraCommand } from './commands/infra.js';
+import { registerReportCommand } from './commands/report.js';
+import { registerRunsCommand } from './commands/runs.js';
 
 /**
  * The command table. Each command lives in commands/<name>.ts and exports `register<Name>Command(program,
@@ -61,8 +63,10 @@ export function buildProgram(context: CliContext): Command {
   registerDemoCommand(program, context);
   registerCheckCommand(program, context);
   registerGenerateCommand(program, context);
-  registerRunsCommand(program, context);
   registerInfraCommand(program, context);
+  registerAnalyticsCommand(program, context);
+  registerReportCommand(program, context);
+  registerRunsCommand(program, context);
   program.addHelpText('after', PROGRAM_HELP);
   addExamples(program, [
     { run: 'sparkify migrate', says: 'create or update the schema' },

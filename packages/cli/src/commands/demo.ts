@@ -8,6 +8,7 @@ import { CliError, ExitCode } from '../errors.js';
 import { addExamples } from '../help-examples.js';
 import { runWithConfig, runWithWarehouse } from '../run-command.js';
 import { runCheck } from './check.js';
+import { demoEnding } from './demo-ending.js';
 import { runLoadCommand } from './load.js';
 
 interface DemoOptions extends GlobalOptions {
@@ -111,6 +112,7 @@ incremental load with nothing new.`,
           const code = await runCheck(demo, warehouse, { ...options, format: 'table' });
           demo.exitCode = Math.max(code, demo.exitCode === ExitCode.ok ? 0 : demo.exitCode);
         });
+        await runWithWarehouse(demo, options, (scope) => demoEnding(scope));
       }
       const quoted = JSON.stringify(home);
       demo.stderr.write(
