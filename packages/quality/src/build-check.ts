@@ -10,8 +10,9 @@ export function defaultCheckName(spec: CheckSpec): string {
 export function buildCheck(spec: CheckSpec): Check {
   const shape = checkDefinition(spec.type).shape(spec);
   const thresholds: Thresholds = {};
-  if (spec.warnAbove !== undefined) thresholds.warnAbove = spec.warnAbove;
-  if (spec.errorAbove !== undefined) thresholds.errorAbove = spec.errorAbove;
+  // Judged types (freshness, volume, null rates) take no failing-row thresholds.
+  if ('warnAbove' in spec && spec.warnAbove !== undefined) thresholds.warnAbove = spec.warnAbove;
+  if ('errorAbove' in spec && spec.errorAbove !== undefined) thresholds.errorAbove = spec.errorAbove;
   const check: Check = {
     name: spec.name ?? defaultCheckName(spec),
     type: spec.type,
@@ -24,5 +25,6 @@ export function buildCheck(spec: CheckSpec): Check {
   };
   if (shape.countExpression) check.countExpression = shape.countExpression;
   if (shape.measure) check.measure = shape.measure;
+  if (shape.judge) check.judge = shape.judge;
   return check;
 }

@@ -16,6 +16,8 @@ export interface CheckResult {
   /** The first failing rows (capped), ordered by the check's key columns. */
   sample: Record<string, unknown>[];
   measure?: { label: string; value: number | null };
+  /** A judged check's verdict in words: what was expected and what was observed. */
+  message?: string;
   /** Why the check could not run (status `error`). */
   error?: string;
   durationMs: number;

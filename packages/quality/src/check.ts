@@ -1,4 +1,5 @@
 import type { CheckType } from './check-registry.js';
+import type { CheckJudge } from './checks/check-definition.js';
 
 /** What a check may do when its failing rows pass a threshold: `error` fails the run, `warn` only reports. */
 export type Severity = 'error' | 'warn';
@@ -32,4 +33,9 @@ export interface Check {
   countExpression?: string;
   /** A figure worth reporting even when the check passes (row count, match rate): an aggregate over `table`. */
   measure?: { label: string; expression: string };
+  /**
+   * Set for checks judged in TypeScript (freshness, volume, null rates): `sql` returns the figures to judge, the
+   * runner passes its rows to this, and thresholds do not apply. A warn-severity check can still at worst warn.
+   */
+  judge?: CheckJudge;
 }

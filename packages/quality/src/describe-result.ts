@@ -22,6 +22,8 @@ function formatMeasure(measure: NonNullable<CheckResult['measure']>): string {
  */
 export function describeResult(result: CheckResult, maxSampleRows = 3): string {
   if (result.status === 'error') return `could not run: ${(result.error ?? 'unknown error').split('\n')[0]}`;
+  // A judged check says in its own words what it expected and saw; its figures are the sample.
+  if (result.message !== undefined) return result.message;
   const measure = result.measure ? formatMeasure(result.measure) : undefined;
   if (result.failingRows === 0) return measure ?? '';
   const shown = result.sample.slice(0, maxSampleRows).map((row) => `(${formatSampleRow(row)})`);

@@ -51,7 +51,7 @@ describe('judgeAgainstHistory', () => {
     expect(verdict.expected!.low).toBeGreaterThan(1_000);
     expect(verdict.observed!.min).toBeGreaterThan(7_500);
     expect(describeVerdict(verdict, 'NextSong events')).toMatch(
-      /^too few: 1,000 NextSong events; the last 14 loads had \d,\d{3}–\d{2},\d{3} \(expected [\d,]+–[\d,]+\)$/,
+      /^too few: 1,000 NextSong events; the last 14 loads had \d,\d{3}–\d{2},\d{3} \(median [\d,]+; expected [\d,]+–[\d,]+\)$/,
     );
     for (let seed = 1; seed <= 200; seed += 1) {
       const noisy = history(14, 10_000, 0.25, seed);

@@ -111,8 +111,8 @@ export function judgeAgainstHistory(
 const whole = (value: number) => Math.round(value).toLocaleString('en-US');
 
 /**
- * The verdict in words, e.g. "1,204 NextSong events; the last 14 loads had 9,800–11,300 (expected
- * 8,400–12,600)".
+ * The verdict in words, e.g. "1,204 NextSong events; the last 14 loads had 9,800–11,300 (median 10,400;
+ * expected 8,400–12,600)".
  */
 export function describeVerdict(verdict: HistoryVerdict, label: string): string {
   const figure = `${whole(verdict.value)} ${label}`;
@@ -123,5 +123,5 @@ export function describeVerdict(verdict: HistoryVerdict, label: string): string 
   const range = `${whole(verdict.observed.min)}–${whole(verdict.observed.max)}`;
   const expected = `expected ${whole(verdict.expected.low)}–${whole(verdict.expected.high)}`;
   const judged = verdict.status === 'low' ? 'too few: ' : verdict.status === 'high' ? 'too many: ' : '';
-  return `${judged}${figure}; ${loads} had ${range} (${expected})`;
+  return `${judged}${figure}; ${loads} had ${range} (median ${whole(verdict.expected.median)}; ${expected})`;
 }

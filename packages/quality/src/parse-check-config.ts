@@ -78,7 +78,7 @@ export function parseCheckConfig(text: string, source = 'checks file'): CheckCon
 /** Rules zod's shapes do not express: thresholds that contradict the severity, and each type's own rules. */
 function semanticProblems(spec: CheckSpec): string[] {
   const problems: string[] = [];
-  if (spec.severity === 'warn' && spec.errorAbove !== undefined) {
+  if (spec.severity === 'warn' && 'errorAbove' in spec && spec.errorAbove !== undefined) {
     problems.push('errorAbove has no effect with severity "warn"; drop it or use severity "error"');
   }
   problems.push(...(checkDefinition(spec.type).problems?.(spec) ?? []));

@@ -14,17 +14,23 @@ export interface CheckQueryPlan {
   scans: TableScan[];
   /** Checks counted on their own: `SELECT COUNT(*) FROM (<failing rows>)`. */
   counts: { check: Check; sql: string }[];
+  /** Checks judged in TypeScript: their query returns the figures to judge (a handful of rows), sent as is. */
+  judged: { check: Check; sql: string }[];
 }
 
 /**
  * Groups checks so that each table is scanned as few times as possible: every check with a count expression
- * on the same table shares one `SELECT agg1, agg2, ... FROM table`; the others are counted one by one.
+ * on the same table shares one `SELECT agg1, agg2, ... FROM table`; the others are counted one by one, and
+ * judged checks send their own query.
  */
 export function planCheckQueries(checks: readonly Check[]): CheckQueryPlan {
   const byTable = new Map<string, Check[]>();
   const counts: CheckQueryPlan['counts'] = [];
+  const judged: CheckQueryPlan['judged'] = [];
   for (const check of checks) {
-    if (check.countExpression && check.table) {
+    if (check.judge) {
+      judged.push({ check, sql: check.sql });
+    } else if (check.countExpression && check.table) {
       byTable.set(check.table, [...(byTable.get(check.table) ?? []), check]);
     } else {
       counts.push({ check, sql: countSql(check) });
@@ -46,7 +52,7 @@ export function planCheckQueries(checks: readonly Check[]): CheckQueryPlan {
       checks: scanChecks,
     };
   });
-  return { scans, counts };
+  return { scans, counts, judged };
 }
 
 /** Counts a check's failing rows on its own. */

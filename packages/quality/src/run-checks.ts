@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Check } from './check.js';
 import type { CheckReport, CheckResult } from './check-report.js';
+import type { Judgement } from './checks/check-definition.js';
 import { QualityError } from './errors.js';
 import { wallClockText } from './wall-clock-text.js';
 import { evaluateStatus, worstStatus } from './evaluate-status.js';
@@ -16,6 +17,11 @@ export interface RunChecksOptions {
   concurrency?: number;
   /** The clock, for tests. */
   now?: () => Date;
+  /**
+   * The reference time freshness is judged against (default: the clock when the run starts): for a warehouse
+   * loaded with historical data, the time its data should be current for (`sparkify check --as-of`).
+   */
+  asOf?: Date;
 }
 
 type Row = Record<string, unknown>;
@@ -26,6 +32,10 @@ interface Counted {
 }
 interface CountError {
   error: string;
+  durationMs: number;
+}
+interface Judged {
+  judgement: Judgement;
   durationMs: number;
 }
 
@@ -68,7 +78,8 @@ function messageOf(error: unknown): string {
 
 /**
  * Runs checks against the warehouse and judges them; never prints. Each table's count expressions share one
- * scan, the rest are counted one by one, and only checks with failing rows are sampled. A check whose SQL fails
+ * scan, the rest are counted one by one, judged checks get their figures' rows, and only checks with failing rows
+ * are sampled. A check whose SQL fails
  * gets status `error`; an unreachable database throws a QualityError (CONNECTION_FAILED).
  */
 export async function runChecks(
@@ -88,7 +99,8 @@ export async function runChecks(
     });
   }
 
-  const counted = new Map<string, Counted | CountError>();
+  const reference = options.asOf ?? startedAt;
+  const counted = new Map<string, Counted | CountError | Judged>();
   const plan = planCheckQueries(checks);
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const countTasks: (() => Promise<void>)[] = [
@@ -109,6 +121,18 @@ export async function runChecks(
     }),
     ...plan.counts.map(({ check }) => async () => {
       counted.set(check.name, await countAlone(knex, check));
+    }),
+    ...plan.judged.map(({ check, sql }) => async () => {
+      const judgeBegan = performance.now();
+      try {
+        const judgement = check.judge!((await rows(knex, sql)).map(plainRow), { now: reference });
+        counted.set(check.name, { judgement, durationMs: Math.round(performance.now() - judgeBegan) });
+      } catch (error) {
+        counted.set(check.name, {
+          error: messageOf(error),
+          durationMs: Math.round(performance.now() - judgeBegan),
+        });
+      }
     }),
   ];
   await runConcurrently(countTasks, concurrency);
@@ -131,6 +155,16 @@ export async function runChecks(
       result.error = count.error;
       return result;
     }
+    if ('judgement' in count) {
+      const { judgement } = count;
+      // Like evaluateStatus: a warn-severity check can at worst warn.
+      result.status = judgement.status === 'fail' && check.severity === 'warn' ? 'warn' : judgement.status;
+      result.failingRows = judgement.failingRows;
+      result.message = judgement.message;
+      result.sample = (judgement.sample ?? []).slice(0, sampleSize);
+      if (judgement.measure) result.measure = judgement.measure;
+      return result;
+    }
     result.failingRows = count.failingRows;
     result.status = evaluateStatus(count.failingRows, check.severity, check.thresholds);
     if (check.measure && count.measure !== undefined)
@@ -141,7 +175,7 @@ export async function runChecks(
   // Only checks with failing rows are sampled, so a clean warehouse costs no second pass.
   const sampleTasks = checks.flatMap((check, index) => {
     const result = results[index];
-    if (!result || result.status === 'error' || result.failingRows === 0) return [];
+    if (!result || check.judge || result.status === 'error' || result.failingRows === 0) return [];
     return [
       async () => {
         const sampleBegan = performance.now();

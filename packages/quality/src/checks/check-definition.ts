@@ -29,7 +29,32 @@ export interface CheckShape {
   countExpression?: string;
   measure?: Check['measure'];
   defaultSeverity?: Check['severity'];
+  /** For a check judged in TypeScript: `sql` then returns the figures (not failing rows), and this judges them. */
+  judge?: CheckJudge;
 }
+
+/** What a judge knows besides the rows: the reference time ("now", or `--as-of`). */
+export interface JudgeContext {
+  now: Date;
+}
+
+/** A judge's verdict: status, how many things are wrong, a sentence with expected vs observed, and figures. */
+export interface Judgement {
+  status: 'pass' | 'warn' | 'fail';
+  /** How many things the judge found wrong (0 when it passes): a stale table, an anomalous figure, a field. */
+  failingRows: number;
+  /** For a human: what was expected and what was observed, e.g. "1,204 NextSong events; the last 14 loads had …". */
+  message: string;
+  measure?: { label: string; value: number | null };
+  /** The figures behind the verdict, stored like failing rows. */
+  sample?: Record<string, unknown>[];
+}
+
+/**
+ * Judges the rows of a check's query (figures such as the newest timestamp or each load's counts) against the
+ * reference time and the history; pure, so tests give it a fixed clock.
+ */
+export type CheckJudge = (rows: readonly Record<string, unknown>[], context: JudgeContext) => Judgement;
 
 /**
  * One check type, in one file under `src/checks/`: the zod schema of its spec as a checks file writes it, the
