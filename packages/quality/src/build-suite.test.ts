@@ -32,15 +32,24 @@ describe('defaultSuite', () => {
         'ledger_nextsong_outcomes',
         'state_play_alternates_have_songplay',
         'match_rate_songplays_song_id',
+        'freshness_plays',
+        'freshness_loads',
+        'volume_nextsong_events',
+        'unknown_keys',
+        'null_rate',
       ]),
     );
   });
 
-  it('has unique names, and the match rate only warns', () => {
+  it('has unique names; the match rate, unknown keys, null rates and the lesser volumes only warn', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(suite.find((check) => check.name === 'match_rate_songplays_song_id')?.severity).toBe('warn');
     expect(suite.filter((check) => check.severity === 'warn').map((check) => check.name)).toEqual([
       'match_rate_songplays_song_id',
+      'volume_objects',
+      'volume_rejects',
+      'unknown_keys',
+      'null_rate',
     ]);
   });
 });

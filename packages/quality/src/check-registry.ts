@@ -3,13 +3,17 @@ import { acceptedRange } from './checks/accepted-range.js';
 import { acceptedValues } from './checks/accepted-values.js';
 import type { CheckDefinition } from './checks/check-definition.js';
 import { fileAccounting } from './checks/file-accounting.js';
+import { freshness } from './checks/freshness.js';
 import { matchRate } from './checks/match-rate.js';
 import { nextsongReconciliation } from './checks/nextsong-reconciliation.js';
 import { notNull } from './checks/not-null.js';
+import { nullRate } from './checks/null-rate.js';
 import { relationships } from './checks/relationships.js';
 import { rowCount } from './checks/row-count.js';
 import { sql } from './checks/sql.js';
 import { unique } from './checks/unique.js';
+import { unknownKeys } from './checks/unknown-keys.js';
+import { volumeAnomaly } from './checks/volume-anomaly.js';
 
 /** Each key must be the `type` its definition's schema accepts (a mismatch does not compile). */
 function registry<R extends { [Type in keyof R]: CheckDefinition<{ type: Type & string }> }>(
@@ -32,6 +36,10 @@ export const checkRegistry = registry({
   match_rate: matchRate,
   file_accounting: fileAccounting,
   nextsong_reconciliation: nextsongReconciliation,
+  freshness,
+  volume_anomaly: volumeAnomaly,
+  unknown_keys: unknownKeys,
+  null_rate: nullRate,
   sql,
 });
 

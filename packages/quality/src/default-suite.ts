@@ -92,8 +92,30 @@ export function defaultCheckSpecs(): CheckSpec[] {
     },
     // Real logs match few songs, so a low rate is worth a look but is not a broken load.
     { type: 'match_rate', table: 'songplays', column: 'song_id', min: 0.01, severity: 'warn' },
+    // Change over time. Thresholds for a daily feed: one missed day warns, three fail. Judged against the
+    // clock, or against `--as-of` for a warehouse of historical data.
+    ...defaultWatchSpecs(),
   );
   return specs;
+}
+
+/**
+ * The checks that watch change over time, as specs: freshness of plays and loads (daily feed: warn after 36 h,
+ * fail after 3 d), the newest load's volume against earlier loads (a drop in NextSong events fails; spikes,
+ * objects and rejects warn), unknown JSON keys and rising null rates (warn).
+ */
+export function defaultWatchSpecs(): CheckSpec[] {
+  return [
+    { type: 'freshness', of: 'plays', warnAfter: '36h', errorAfter: '3d' },
+    { type: 'freshness', of: 'loads', warnAfter: '36h', errorAfter: '3d' },
+    // A feed at a tenth of its volume is a broken load; twice the usual may be a replay or growth: a look.
+    { type: 'volume_anomaly', metric: 'nextsong_events', onDrop: 'error', onSpike: 'warn' },
+    { type: 'volume_anomaly', metric: 'objects', onDrop: 'warn', onSpike: 'warn' },
+    // Fewer rejects than usual is good news; more is worth a look (the load itself fails past --max-errors).
+    { type: 'volume_anomaly', metric: 'rejects', onDrop: 'ignore', onSpike: 'warn' },
+    { type: 'unknown_keys' },
+    { type: 'null_rate' },
+  ];
 }
 
 /** The default suite as runnable checks. */

@@ -9,7 +9,10 @@ export {
 } from './check-registry.js';
 export {
   type CheckDefinition,
+  type CheckJudge,
   type CheckShape,
+  type JudgeContext,
+  type Judgement,
   checkNameSchema,
   commonFields,
   defineCheck,
@@ -17,7 +20,12 @@ export {
 } from './checks/check-definition.js';
 export type { CheckReport, CheckResult, CheckStatus } from './check-report.js';
 export { buildCheck, defaultCheckName } from './build-check.js';
-export { defaultCheckSpecs, defaultSuite } from './default-suite.js';
+export { defaultCheckSpecs, defaultSuite, defaultWatchSpecs } from './default-suite.js';
+export { durationHint, formatDuration, parseDuration } from './parse-duration.js';
+export { parseReferenceTime } from './parse-reference-time.js';
+export { judgeFreshness } from './checks/freshness.js';
+export { judgeVolume, volumeMetrics } from './checks/volume-anomaly.js';
+export { judgeNullRates, type NullRateOptions } from './checks/null-rate.js';
 export { type CheckConfig, parseCheckConfig } from './parse-check-config.js';
 export { buildSuite } from './build-suite.js';
 export { evaluateStatus, worstStatus } from './evaluate-status.js';

@@ -75,6 +75,7 @@ describe('the generated SQL stays in the portable subset', () => {
     const statements = [
       ...plan.scans.map((scan) => scan.sql),
       ...plan.counts.map((count) => count.sql),
+      ...plan.judged.map((judged) => judged.sql),
       ...suite.map((check) => sampleSql(check, 10)),
       formatDryRun(suite),
     ];

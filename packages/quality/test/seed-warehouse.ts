@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 import { migrateTo } from '@sparkify/schema';
 
+/** A reference time just after the seeded load (finished 2018-11-02 00:00:05): its plays and load are fresh. */
+export const seededAt = new Date('2018-11-02T06:00:00Z');
+
 /** The events file of the seeded run, as the ledger names it. */
 export const eventsObjectKey = 'log_data/2018/11/2018-11-01-events.json';
 
@@ -125,6 +128,8 @@ export async function seedWarehouse(knex: Knex): Promise<void> {
     full_refresh: false,
     started_at: '2018-11-02 00:00:00',
     finished_at: '2018-11-02 00:00:05',
+    files_planned: 3,
+    files_skipped: 0,
     records_read: 8,
     records_staged: 7,
     records_rejected: 1,

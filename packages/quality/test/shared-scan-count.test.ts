@@ -10,7 +10,7 @@ import {
   planCheckQueries,
   runChecks,
 } from '../src/index.js';
-import { eventsObjectKey, seedWarehouse, unmatchedNextSong } from './seed-warehouse.js';
+import { eventsObjectKey, seededAt, seedWarehouse, unmatchedNextSong } from './seed-warehouse.js';
 
 /**
  * Specs of every check type with the failing rows each has once the defects below are planted (counted by hand
@@ -37,6 +37,15 @@ const examples: { [Type in CheckType]: [Extract<CheckSpec, { type: Type }>, numb
   match_rate: [[{ type: 'match_rate', table: 'songplays', column: 'song_id', min: 0.5 }, 1]],
   file_accounting: [[{ type: 'file_accounting' }, 1]],
   nextsong_reconciliation: [[{ type: 'nextsong_reconciliation' }, 1]],
+  // Judged at seededAt: the newest play is 7.6 h old, the load 6 h.
+  freshness: [
+    [{ type: 'freshness', of: 'plays', errorAfter: '2h' }, 1],
+    [{ type: 'freshness', of: 'loads', warnAfter: '1d' }, 0],
+  ],
+  // One load: too little history, never an alarm.
+  volume_anomaly: [[{ type: 'volume_anomaly', metric: 'nextsong_events', minHistory: 3 }, 0]],
+  unknown_keys: [[{ type: 'unknown_keys' }, 1]],
+  null_rate: [[{ type: 'null_rate', minHistory: 3 }, 0]],
   sql: [[{ type: 'sql', name: 'lily', sql: "SELECT user_id FROM users WHERE first_name = 'Lily'" }, 1]],
 };
 
@@ -48,8 +57,22 @@ const cases = checkTypes.flatMap((type) =>
   })),
 );
 
-/** A user left behind by a deleted parent, a file that does not add up, and a NextSong without its songplay. */
+/**
+ * A user left behind by a deleted parent, a file that does not add up, a NextSong without its songplay, and a
+ * JSON key the format does not know.
+ */
 async function plantDefects(trx: Knex.Transaction): Promise<void> {
+  const [{ run_id: runId } = { run_id: 0 }] = await trx('etl_runs').max<{ run_id: number }[]>({
+    run_id: 'run_id',
+  });
+  await trx('etl_unknown_keys').insert({
+    run_id: runId,
+    dataset: 'events',
+    json_key: 'sessionLength',
+    first_object_key: eventsObjectKey,
+    first_line: 2,
+    records: 4,
+  });
   await trx('users').where({ user_id: 26 }).delete();
   await trx('etl_files').where({ object_key: eventsObjectKey }).decrement('records_staged', 1);
   await trx('staging_events').insert(unmatchedNextSong);
@@ -57,7 +80,7 @@ async function plantDefects(trx: Knex.Transaction): Promise<void> {
 
 /** Failing rows per check, through the runner: shared scans where a check has a count expression. */
 async function counted(knex: Knex, checks: readonly Check[]): Promise<Record<string, number>> {
-  const report = await runChecks(knex, checks);
+  const report = await runChecks(knex, checks, { asOf: seededAt });
   for (const result of report.results)
     expect({ name: result.name, error: result.error }).toEqual({ name: result.name });
   return Object.fromEntries(report.results.map((result) => [result.name, result.failingRows]));
@@ -122,11 +145,12 @@ describe('the shared single-scan count', () => {
       return [await counted(trx, checks), await counted(trx, alone(checks))];
     });
     expect(shared).toEqual(own);
-    // Empty users and songplays are one row_count failure each (at least 2 and at least 1 rows); nothing
-    // else can fail without rows.
+    // Empty users and songplays are one row_count failure each (at least 2 and at least 1 rows), and no play
+    // at all is stale; nothing else can fail without rows.
     expect(Object.entries(own).filter(([, failing]) => failing > 0)).toEqual([
       ['row_count_1', 1],
       ['row_count_2', 1],
+      ['freshness_1', 1],
     ]);
   });
 });
