@@ -43,6 +43,8 @@ describe('formatDuration', () => {
     expect(formatDuration(90 * 60_000)).toBe('1 h 30 m');
     expect(formatDuration(3 * 24 * hour + 5 * hour + 7 * 60_000)).toBe('3 d 5 h');
     expect(formatDuration(72 * hour)).toBe('3 d');
+    expect(formatDuration(5 * 24 * hour + 60_000)).toBe('5 d');
+    expect(formatDuration(-(2 * hour + 5000))).toBe('2 h');
     expect(formatDuration(400)).toBe('400 ms');
   });
 });

@@ -24,18 +24,18 @@ export function parseDuration(text: string): number | undefined {
 }
 
 /**
- * A duration for people, in its two largest units: "36 h" reads as "1 d 12 h", "90 m" as "1 h 30 m".
+ * A duration for people, in its largest unit and the next one: "36 h" reads as "1 d 12 h", "90 m" as "1 h 30 m",
+ * 5 days and 1 minute as "5 d" (the minute is below the precision shown).
  * @example formatDuration(129_600_000) // "1 d 12 h"
  */
 export function formatDuration(ms: number): string {
   const absolute = Math.abs(ms);
   if (absolute < 1000) return `${Math.round(absolute)} ms`;
-  const parts: string[] = [];
-  let rest = Math.floor(absolute / 1000) * 1000;
-  for (const unit of ['d', 'h', 'm', 's'] as const) {
-    const whole = Math.floor(rest / UNIT_MS[unit]);
-    if (whole > 0) parts.push(`${whole} ${unit}`);
-    rest -= whole * UNIT_MS[unit];
-  }
-  return parts.slice(0, 2).join(' ');
+  const units = ['d', 'h', 'm', 's'] as const;
+  const first = units.findIndex((unit) => absolute >= UNIT_MS[unit]);
+  const major = units[first]!;
+  const whole = Math.floor(absolute / UNIT_MS[major]);
+  const minor = units[first + 1];
+  const rest = minor ? Math.floor((absolute - whole * UNIT_MS[major]) / UNIT_MS[minor]) : 0;
+  return rest > 0 && minor ? `${whole} ${major} ${rest} ${minor}` : `${whole} ${major}`;
 }
