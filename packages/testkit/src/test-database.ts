@@ -10,13 +10,22 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates a fresh database on the test server so that test files never share state. */
-export async function createTestDatabase(serverUrl: string, prefix = 'test'): Promise<TestDatabase> {
+/**
+ * Creates a fresh database on the test server so that test files never share state; `template` copies another
+ * test database (PostgreSQL's CREATE DATABASE … TEMPLATE: a file copy, much faster than building it again), whose
+ * pool must be closed first (a template may have no sessions).
+ */
+export async function createTestDatabase(
+  serverUrl: string,
+  prefix = 'test',
+  options: { template?: string } = {},
+): Promise<TestDatabase> {
   const name = `${prefix.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
+    const template = options.template ? ` TEMPLATE ${admin.escapeIdentifier(options.template)}` : '';
+    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}${template}`);
   } finally {
     await admin.end();
   }
