@@ -13,6 +13,7 @@ import {
   formatJunit,
   formatTable,
   parseCheckConfig,
+  parseReferenceTime,
   QualityError,
   runChecks,
   storeCheckRun,
@@ -33,6 +34,7 @@ export interface CheckOptions extends GlobalOptions {
   failOn?: 'error' | 'warn';
   store?: boolean;
   sampleSize?: string;
+  asOf?: string;
 }
 
 /** The suite to run: the default one, or as a checks file (JSON) shapes it; a bad file exits 2 naming the problem. */
@@ -67,6 +69,18 @@ function parseSampleSize(value: string | undefined): number {
   return size;
 }
 
+/** `--as-of` as a Date (undefined: judge against the clock); a malformed time exits 2 naming it. */
+function parseAsOf(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseReferenceTime(value);
+  } catch (error) {
+    if (error instanceof QualityError)
+      throw new CliError(error.message, ExitCode.cannotRun, error.code, { cause: error });
+    throw error;
+  }
+}
+
 function render(report: CheckReport, format: CheckOptions['format'], color: boolean): string {
   if (format === 'json') return formatJson(report);
   if (format === 'junit') return formatJunit(report);
@@ -84,10 +98,12 @@ export async function runCheck(
   notifyUrl?: string,
 ): Promise<number> {
   const suite = await loadSuite(context, options.checks);
+  const asOf = parseAsOf(options.asOf);
+  const sampleSize = parseSampleSize(options.sampleSize);
   await requireMigrated(warehouse);
   let report: CheckReport;
   try {
-    report = await runChecks(warehouse.knex, suite, { sampleSize: parseSampleSize(options.sampleSize) });
+    report = await runChecks(warehouse.knex, suite, { sampleSize, ...(asOf ? { asOf } : {}) });
   } catch (error) {
     if (error instanceof QualityError) {
       throw new CliError(`${error.message} (${warehouse.label})`, ExitCode.cannotRun, error.code, {
@@ -131,7 +147,7 @@ export function registerCheckCommand(program: Command, context: CliContext): voi
   const check = program
     .command('check')
     .description(
-      'run data-quality checks (row counts, null and unique keys, orphans, accepted values, ledger reconciliation, match rate)',
+      'run data-quality checks (row counts, null and unique keys, orphans, accepted values, ledger reconciliation, match rate, freshness, volume against earlier loads, unknown JSON keys, null rates)',
     )
     .addOption(
       new Option('--format <format>', 'report format').choices(['table', 'json', 'junit']).default('table'),
@@ -153,6 +169,10 @@ export function registerCheckCommand(program: Command, context: CliContext): voi
     .option('--no-store', 'do not record the results in check_runs / check_results')
     .option('--sample-size <n>', 'failing rows kept per check', '10')
     .option(
+      '--as-of <time>',
+      'judge freshness at this time instead of now: 2018-12-01 (00:00 UTC) or 2018-11-30T18:00 (UTC unless a zone is given)',
+    )
+    .option(
       '--notify <url>',
       'post a message (Slack incoming-webhook JSON) when a check fails or warns; config key notifyUrl',
     )
@@ -168,13 +188,31 @@ match_rate, file_accounting, nextsong_reconciliation, sql; each takes severity, 
   {"exclude": ["accepted_values_users_gender"],
    "checks": [{"type": "row_count", "table": "songplays", "min": 1000},
               {"type": "accepted_values", "table": "users", "column": "level", "values": ["free", "paid"]},
-              {"type": "sql", "name": "no_future_plays", "sql": "SELECT songplay_id FROM songplays WHERE start_time > '2030-01-01'"}]}`,
+              {"type": "sql", "name": "no_future_plays", "sql": "SELECT songplay_id FROM songplays WHERE start_time > '2030-01-01'"}]}
+
+Watching change over time (in the default suite too; replace one by giving its name, e.g. freshness_plays):
+  freshness       {"type": "freshness", "of": "plays"|"loads", "warnAfter": "36h", "errorAfter": "3d"}
+                  how old the newest songplay start_time / the last successful load is at the reference time:
+                  now, or --as-of for a warehouse of historical data (a load after that time counts as fresh).
+                  Durations: 90m, 36h, 2d, 1d12h, 1w, or ISO 8601 PT36H, P2D. Default: 36h / 3d for both.
+  volume_anomaly  {"type": "volume_anomaly", "metric": "nextsong_events"|"objects"|"rejects", "onDrop": "error",
+                   "onSpike": "warn", "minHistory": 7, "window": 28, "byWeekday": false}
+                  the newest successful load that read objects against earlier ones (etl_runs), by median and MAD;
+                  "error" | "warn" | "ignore" per direction; with fewer than minHistory loads it passes with a
+                  note. Full refreshes and "nothing new" runs are not compared. Default: NextSong events drop
+                  error, spike warn; objects warn; rejects spike warn.
+  unknown_keys    {"type": "unknown_keys", "dataset": "events", "ignore": ["sessionLength"]}
+                  warns while the newest load met JSON keys the format does not know, naming them.
+  null_rate       {"type": "null_rate", "field": "location", "maxIncrease": 0.25, "minRecords": 20}
+                  warns when an optional field is null far more often than in the earlier loads (etl_field_nulls).
+  e.g. {"checks": [{"type": "freshness", "name": "freshness_plays", "of": "plays", "warnAfter": "6h", "errorAfter": "1d"}]}`,
     )
     .action(async (_options: CheckOptions, command: Command) => {
       const options = command.optsWithGlobals<CheckOptions>();
       if (options.dryRun) {
         // Never connects: the SQL is the same for both targets.
         const suite = await loadSuite(context, options.checks);
+        parseAsOf(options.asOf);
         context.stdout.write(formatDryRun(suite, { sampleSize: parseSampleSize(options.sampleSize) }));
         return;
       }
@@ -182,18 +220,27 @@ match_rate, file_accounting, nextsong_reconciliation, sql; each takes severity, 
         context.exitCode = await runCheck(context, warehouse, options, config.notifyUrl);
       });
     });
+  // The examples run on a warehouse of generated 2018 data (sparkify generate): judged against today, its plays
+  // are years old and freshness fails, as it should; --as-of judges it at the end of the sample.
   addExamples(check, [
-    { run: 'sparkify check', says: 'run the default suite, print a table' },
+    { run: 'sparkify check', says: 'run the default suite, print a table', exitCode: 1 },
     {
-      run: 'sparkify check --format junit --output r.xml',
+      run: 'sparkify check --as-of 2018-12-01',
+      says: 'historical data: judge freshness at the end of the 2018 sample, not today',
+    },
+    {
+      run: 'sparkify check --as-of 2018-12-01 --format junit --output r.xml',
       says: 'JUnit for CI (the table still goes to stdout)',
     },
     { run: `sparkify check --format json | jq '.results[] | select(.status != "pass")'` },
     { run: 'pnpm check --format json | jq -e .results', says: 'pure JSON through pnpm too' },
-    { run: 'sparkify check --checks checks.json --fail-on warn', says: 'exit 1 on warnings too' },
+    {
+      run: 'sparkify check --checks checks.json --fail-on warn --as-of 2018-12-01',
+      says: 'exit 1 on warnings too',
+    },
     { run: 'sparkify check --dry-run', says: 'print the SQL; needs no database' },
     {
-      run: 'sparkify check --notify https://hooks.slack.com/services/…',
+      run: 'sparkify check --as-of 2018-12-01 --notify https://hooks.slack.com/services/…',
       says: 'alert a channel on failures and warnings',
     },
   ]);

@@ -16,6 +16,18 @@ interface DemoOptions extends GlobalOptions {
   songs?: string;
 }
 
+/** The demo's sample: 30 days from 2018-11-01, like the public one. */
+const SAMPLE_START = '2018-11-01';
+const SAMPLE_DAYS = 30;
+
+/**
+ * The time the demo judges freshness at: the end of the sample's last day. Judged against today, plays of 2018
+ * are years old and would fail, which says nothing about the load the demo just ran.
+ */
+export const demoAsOf = new Date(Date.parse(`${SAMPLE_START}T00:00:00Z`) + SAMPLE_DAYS * 86_400_000)
+  .toISOString()
+  .slice(0, 10);
+
 function count(name: string, value: string | undefined, fallback: number): number {
   const parsed = value === undefined ? fallback : Number(value);
   if (!Number.isInteger(parsed) || parsed < 1 || parsed > 10_000_000) {
@@ -71,8 +83,9 @@ export function registerDemoCommand(program: Command, context: CliContext): void
       `
 The demo never touches your warehouse: it runs its own embedded PostgreSQL in $SPARKIFY_HOME/demo (DATABASE_URL,
 --target and config files are ignored), prints where, and says how to remove it. The sample is generated once
-under $SPARKIFY_HOME/demo/demo-data (deterministic, seed 42) and reused; running the demo again shows an
-incremental load with nothing new.`,
+under $SPARKIFY_HOME/demo/demo-data (deterministic, seed 42, 30 days from 2018-11-01) and reused; running the
+demo again shows an incremental load with nothing new. The checks judge freshness as of ${demoAsOf}, the end of
+the sample (sparkify check --as-of ${demoAsOf} does the same by hand).`,
     )
     .action(async (_options: DemoOptions, command: Command) => {
       const given = command.optsWithGlobals<DemoOptions>();
@@ -90,7 +103,8 @@ incremental load with nothing new.`,
             {
               events,
               songs,
-              days: 30,
+              days: SAMPLE_DAYS,
+              startDate: SAMPLE_START,
               seed: 42,
             },
             folderSink(target),
@@ -107,9 +121,11 @@ incremental load with nothing new.`,
       demo.stderr.write('3/4 loading …\n');
       const loaded = await runLoadCommand(demo, { ...options, source: folder });
       if (loaded.status !== 'failed') {
-        demo.stderr.write('4/4 checking …\n');
+        demo.stderr.write(
+          `4/4 checking, freshness as of ${demoAsOf} (the end of the sample; your own warehouse is judged against the clock) …\n`,
+        );
         await runWithWarehouse(demo, options, async ({ warehouse }) => {
-          const code = await runCheck(demo, warehouse, { ...options, format: 'table' });
+          const code = await runCheck(demo, warehouse, { ...options, format: 'table', asOf: demoAsOf });
           demo.exitCode = Math.max(code, demo.exitCode === ExitCode.ok ? 0 : demo.exitCode);
         });
         await runWithWarehouse(demo, options, (scope) => demoEnding(scope));
