@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { buildSuite, parseCheckConfig } from '@sparkify/quality';
 
 /**
  * A structural check of the example workflow against the rules of GitHub's workflow syntax that matter here
@@ -132,5 +133,19 @@ describe('examples/github-actions/sparkify.yml', () => {
       'bad id.steps[0]: needs exactly one of uses and run',
       'bad id.steps[1]: uses nope is not owner/repo@ref',
     ]);
+  });
+});
+
+describe('examples/checks.json', () => {
+  it('is a valid checks file that uses every check type of the watch (freshness, volume, keys, nulls)', () => {
+    const text = readFileSync(new URL('../../../examples/checks.json', import.meta.url), 'utf8');
+    const config = parseCheckConfig(text, 'examples/checks.json');
+    expect(new Set(config.checks.map((check) => check.type))).toEqual(
+      new Set(['row_count', 'freshness', 'volume_anomaly', 'unknown_keys', 'null_rate']),
+    );
+    // Its named checks replace the default ones of the same name, so the suite keeps one of each.
+    const names = buildSuite(config).map((check) => check.name);
+    expect(names.filter((name) => name === 'freshness_plays')).toHaveLength(1);
+    expect(names).not.toContain('accepted_values_users_gender');
   });
 });
