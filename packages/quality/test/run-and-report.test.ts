@@ -79,6 +79,54 @@ describe('checks from a config file', () => {
     expect(checkExitCode(report)).toBe(2);
   });
 
+  it('judged checks: the judge sees the rows and the reference time; a warn check only warns; SQL or judge errors are "could not run"', async () => {
+    const [freshness] = suiteFrom({
+      defaults: false,
+      checks: [{ type: 'freshness', of: 'plays', errorAfter: '1d' }],
+    });
+    if (!freshness) throw new Error('no check');
+    const seen: { rows: unknown; now: Date }[] = [];
+    const suite = [
+      freshness,
+      {
+        ...freshness,
+        name: 'spy',
+        judge: (rows: readonly Record<string, unknown>[], context: { now: Date }) => {
+          seen.push({ rows, now: context.now });
+          return { status: 'fail' as const, failingRows: 2, message: 'two things are wrong' };
+        },
+        severity: 'warn' as const,
+      },
+      { ...freshness, name: 'bad_sql', sql: 'SELECT MAX(start_time) AS newest FROM no_such_table' },
+      {
+        ...freshness,
+        name: 'bad_judge',
+        judge: () => {
+          throw new Error('the judge broke');
+        },
+      },
+    ];
+    const report = await runChecks(db.knex, suite, { asOf: new Date('2018-11-05T00:00:00Z') });
+    const byName = Object.fromEntries(report.results.map((result) => [result.name, result]));
+    expect(byName['freshness_plays']).toMatchObject({
+      status: 'fail',
+      failingRows: 1,
+      message: expect.stringMatching(
+        /^stale: the newest songplay is from 2018-11-01 22:23:14 UTC, 3 d 1 h before/,
+      ),
+    });
+    expect(seen).toEqual([
+      { rows: [{ newest: '2018-11-01 22:23:14.796', total: '3' }], now: new Date('2018-11-05T00:00:00Z') },
+    ]);
+    expect(byName['spy']).toMatchObject({ status: 'warn', failingRows: 2, message: 'two things are wrong' });
+    expect(byName['bad_sql']).toMatchObject({
+      status: 'error',
+      error: expect.stringMatching(/no_such_table/),
+    });
+    expect(byName['bad_judge']).toMatchObject({ status: 'error', error: 'the judge broke' });
+    expect(formatTable(report)).toMatch(/WARN\s+spy\s+2\s+two things are wrong/);
+  });
+
   it('throws CONNECTION_FAILED when the database cannot be reached', async () => {
     const { default: knexFactory } = await import('knex');
     const unreachable = knexFactory({
