@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSparkify } from './run-sparkify.js';
 
@@ -54,5 +56,64 @@ describe('command-line conventions', () => {
     expect(unknown.stderr).toContain(
       '--to: no migration is named or starts with "9999"; the migrations are 0001_staging_tables, ',
     );
+  });
+});
+
+describe('refusals and descriptions', () => {
+  it('`generate --out` into a folder holding files refuses, unless --force', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sparkify-generate-into-'));
+    try {
+      writeFileSync(join(folder, 'real.json'), '{}\n');
+      const refused = await runSparkify([
+        'generate',
+        '--out',
+        folder,
+        '--songs',
+        '2',
+        '--events',
+        '10',
+        '--days',
+        '1',
+      ]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toBe(
+        `sparkify: --out: ${folder} already holds files (real.json); generated files would be mixed into them. ` +
+          'Pick a new or empty folder, or pass --force to write into it anyway.\n',
+      );
+      expect(readdirSync(folder)).toEqual(['real.json']);
+      const forced = await runSparkify([
+        'generate',
+        '--out',
+        folder,
+        '--songs',
+        '2',
+        '--events',
+        '10',
+        '--days',
+        '1',
+        '--force',
+      ]);
+      expect(forced.code, forced.stderr).toBe(0);
+      expect(readdirSync(folder).sort()).toEqual(['log_data', 'real.json', 'song_data']);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('`config` names the effective warehouse: the embedded PostgreSQL and its data folder by default', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'sparkify-config-home-'));
+    try {
+      const run = await runSparkify(['config'], { env: { SPARKIFY_HOME: home } });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout.split('\n')[0]).toBe(
+        `warehouse: embedded PostgreSQL (not created yet; the next command creates and starts it), data in ${join(home, 'pgdata')}`,
+      );
+      const url = await runSparkify(['config', '--json'], {
+        env: { DATABASE_URL: 'postgres://u:secret@db.example:6543/dwh' },
+      });
+      expect(JSON.parse(url.stdout).warehouse).toBe('PostgreSQL at db.example:6543/dwh (databaseUrl)');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

@@ -71,6 +71,22 @@ function demoContext(context: CliContext, home: string): CliContext {
   };
 }
 
+/** The demo's last words: where its data and warehouse are, and what to type next (the demo's home is quoted). */
+export function formatNextSteps(where: { folder: string; home: string }): string {
+  const home = JSON.stringify(where.home);
+  return [
+    '',
+    'What next:',
+    `  the sample        ${where.folder} (song_data/ and log_data/)`,
+    `  the warehouse     the demo's own embedded PostgreSQL in ${where.home} (your warehouse was not touched)`,
+    `  open psql         psql "$(SPARKIFY_HOME=${home} pnpm sparkify db url)"`,
+    '  your own data     pnpm migrate && pnpm load --source ./my-folder   (song_data/ and log_data/, or s3://…)',
+    '                    into your warehouse: the embedded default in ./.sparkify, or DATABASE_URL',
+    "  the server        the demo's PostgreSQL keeps running so that the next demo is quick; stop it with",
+    `                    SPARKIFY_HOME=${home} pnpm sparkify db stop   (and rm -rf ${home} to remove it)`,
+  ].join('\n');
+}
+
 /** `sparkify demo`: the whole job on an embedded PostgreSQL of its own: sample data, migrate, load, check. */
 export function registerDemoCommand(program: Command, context: CliContext): void {
   const command = program
@@ -130,12 +146,7 @@ the sample (sparkify check --as-of ${demoAsOf} does the same by hand).`,
         });
         await runWithWarehouse(demo, options, (scope) => demoEnding(scope));
       }
-      const quoted = JSON.stringify(home);
-      demo.stderr.write(
-        `The demo warehouse lives in ${home}.\n` +
-          `  query it:  SPARKIFY_HOME=${quoted} sparkify db url\n` +
-          `  remove it: SPARKIFY_HOME=${quoted} sparkify db stop && rm -rf ${quoted}\n`,
-      );
+      demo.stderr.write(`${formatNextSteps({ folder, home })}\n`);
     });
   addExamples(command, [{ run: 'pnpm demo' }]);
 }

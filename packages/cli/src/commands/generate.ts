@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import {
@@ -32,6 +33,7 @@ interface GenerateCommandOptions {
   concurrency: string;
   json?: boolean;
   progress?: boolean;
+  force?: boolean;
 }
 
 /** `sparkify generate`: deterministic Sparkify-format test data of any size, into a folder or an S3 prefix. */
@@ -57,6 +59,7 @@ export function registerGenerateCommand(program: Command, context: CliContext): 
     .option('--concurrency <n>', 'song objects uploaded to S3 at once', '32')
     .option('--json', 'print the summary (with its ground truth) as JSON')
     .addOption(new Option('--no-progress', 'no progress line on a terminal'))
+    .option('--force', 'write into a folder that already holds files (they stay, mixed with the new ones)')
     .addHelpText(
       'after',
       `
@@ -139,7 +142,9 @@ function openSink(options: GenerateCommandOptions, context: CliContext): Dataset
     if (/^[a-z0-9]+:\/\//i.test(options.out))
       throw new CliError(`--out: expected a folder or s3://bucket/prefix, got "${options.out}"`);
     if (options.endpoint !== undefined) throw new CliError('--endpoint applies to an s3:// --out only');
-    return folderSink(resolve(context.cwd, options.out));
+    const folder = resolve(context.cwd, options.out);
+    if (!options.force) refuseFolderWithFiles(options.out, folder);
+    return folderSink(folder);
   }
   const [, bucket = '', prefix = ''] = url;
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
@@ -152,6 +157,22 @@ function openSink(options: GenerateCommandOptions, context: CliContext): Dataset
     ...(endpoint === undefined ? {} : { endpoint }),
   });
   return s3Sink({ client, bucket, prefix, concurrency: whole('--concurrency', options.concurrency, 1) });
+}
+
+/** Generated files mixed into an existing dataset would be loaded as if they were real: refuse without --force. */
+function refuseFolderWithFiles(given: string, folder: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(folder);
+  } catch {
+    return; // missing (it is created) or unreadable (the write reports it)
+  }
+  if (entries.length === 0) return;
+  const shown = entries.slice(0, 3).join(', ') + (entries.length > 3 ? ', …' : '');
+  throw new CliError(
+    `--out: ${given} already holds files (${shown}); generated files would be mixed into them. ` +
+      'Pick a new or empty folder, or pass --force to write into it anyway.',
+  );
 }
 
 function progressLine(context: CliContext, startedAt: number): (progress: GenerateProgress) => void {
