@@ -42,3 +42,9 @@ export {
   type RedshiftStageConfig,
   type RedshiftStagePlan,
 } from './staging/stage-redshift.js';
+export {
+  starTables,
+  type StarTable,
+  type TableChange,
+  type TransformStep,
+} from './transforms/run-transforms.js';

@@ -38,10 +38,18 @@ import type { RedshiftStageConfig, RedshiftStagePlan } from './staging/stage-red
 import type { StageProgress } from './staging/stage-result.js';
 import type { StagePlan, Stager } from './staging/stager.js';
 import { type LoadPhase, runTotals } from './run-totals.js';
-import { noTransformCounts, runTransforms, type TransformCounts } from './transforms/run-transforms.js';
+import {
+  noTransformCounts,
+  runTransforms,
+  type TransformCounts,
+  type TransformStep,
+} from './transforms/run-transforms.js';
 
 /** Progress of a long load, for a terminal display. */
-export type LoadProgress = { stage: 'list'; objects: number } | StageProgress | { stage: 'transform' };
+export type LoadProgress =
+  | { stage: 'list'; objects: number }
+  | StageProgress
+  | { stage: 'transform'; step: TransformStep | 'starting' | 'ledger' };
 
 export interface LoadOptions {
   /** The warehouse; a dry run may go without one (then the ledger is not consulted and every object is new). */
@@ -389,7 +397,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     }
 
     started = performance.now();
-    options.onProgress?.({ stage: 'transform' });
+    options.onProgress?.({ stage: 'transform', step: 'starting' });
     // Under SNAPSHOT isolation (the default of new clusters and workgroups) a concurrent writer aborts this
     // transaction with a serialization failure (1023) instead of waiting; it rolled back whole, so it is run
     // again with backoff for as long as --wait allows, then the load stops as busy (exit 2), star untouched.
@@ -402,7 +410,9 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
             objectId: objectIds.get(object.key)!,
             dataset: object.dataset,
           })),
+          onStep: (step) => options.onProgress?.({ stage: 'transform', step }),
         });
+        options.onProgress?.({ stage: 'transform', step: 'ledger' });
         await recordFiles(trx, runId, staged.files);
         await recordRejects(trx, runId, staged.rejects);
         result.unknownKeys = await recordUnknownKeys(trx, runId, staged.unknownKeys);

@@ -25,6 +25,7 @@ const result: LoadResult = {
       songplaysRematched: 1,
       timeAdded: 28,
       usersWritten: 7,
+      tables: [],
     },
   },
   files: [],

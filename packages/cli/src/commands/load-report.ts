@@ -2,16 +2,51 @@ import { LoaderError, type LoadOptions, type LoadProgress, type LoadResult } fro
 import { alertMessage, type WebhookMessage } from '@sparkify/quality';
 
 const number = (value: number) => value.toLocaleString('en-US');
-const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const megabytes = (bytes: number, unit = true) => `${(bytes / 1024 / 1024).toFixed(1)}${unit ? ' MB' : ''}`;
 
-/** One progress line for a terminal (rewritten in place with \r). */
-export function formatProgress(progress: LoadProgress, startedAt: number): string {
-  if (progress.stage === 'list') return `listing… ${number(progress.objects)} objects`;
-  if (progress.stage === 'transform') return 'transforming into the star schema…';
-  const elapsed = Math.max(0.001, (performance.now() - startedAt) / 1000);
+const seconds = (value: number) =>
+  value < 60
+    ? `${value.toFixed(1)} s`
+    : `${Math.floor(value / 60)} min ${String(Math.round(value % 60)).padStart(2, '0')} s`;
+
+/** A bar of `width` cells filled to `share` (0..1). */
+export function progressBar(share: number, width = 20): string {
+  const filled = Math.round(Math.min(1, Math.max(0, share)) * width);
+  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+}
+
+/**
+ * One progress line (rewritten in place with \r on a terminal): while staging a bar by bytes (song files are
+ * many and tiny, so a count of objects says little about the time left) with the percentage, rate, elapsed time
+ * and ETA; while transforming the current step with its running timer. `elapsed` counts from the load's start,
+ * `stepElapsed` from the step's.
+ */
+export function formatProgress(progress: LoadProgress, elapsed: number, stepElapsed = elapsed): string {
+  if (progress.stage === 'list') return `listing… ${number(progress.objects)} objects, ${seconds(elapsed)}`;
+  if (progress.stage === 'transform') {
+    const step =
+      progress.step === 'starting'
+        ? 'starting'
+        : progress.step === 'ledger'
+          ? 'writing the ledger'
+          : progress.step;
+    return `transforming into the star schema: ${step}, ${seconds(stepElapsed)} (load ${seconds(elapsed)})`;
+  }
+  const total = Math.max(progress.bytesTotal, progress.bytes);
+  const share =
+    total > 0 ? progress.bytes / total : progress.objectsDone / Math.max(1, progress.objectsTotal);
+  const rate = stepElapsed > 0 ? progress.bytes / stepElapsed : 0;
+  const eta =
+    rate > 0 && total > progress.bytes
+      ? seconds((total - progress.bytes) / rate)
+      : share >= 1
+        ? '0.0 s'
+        : '?';
   return (
-    `staging ${number(progress.objectsDone)}/${number(progress.objectsTotal)} objects, ` +
-    `${number(progress.records)} records, ${(progress.bytes / 1024 / 1024 / elapsed).toFixed(1)} MB/s`
+    `staging ${progressBar(share)} ${String(Math.floor(share * 100)).padStart(3)}%  ` +
+    `${megabytes(progress.bytes, false)}/${megabytes(total)}  ${megabytes(rate)}/s  ` +
+    `elapsed ${seconds(stepElapsed)}  ETA ${eta}  ·  ` +
+    `${number(progress.objectsDone)}/${number(progress.objectsTotal)} objects, ${number(progress.records)} records`
   );
 }
 
@@ -21,7 +56,10 @@ function row(cells: string[], widths: number[]): string {
     .join('  ');
 }
 
-/** The human summary of a load: per stage objects, records, rejects and seconds, then what changed. */
+/** A signed change: +5, −3 (a real minus sign), 0. */
+const signed = (value: number) => (value < 0 ? `−${number(-value)}` : value > 0 ? `+${number(value)}` : '0');
+
+/** The human summary of a load: per stage objects, records, rejects, seconds and MB, then each table before → after. */
 export function formatLoadSummary(result: LoadResult, warehouseLabel: string): string {
   const { list, stage, transform } = result.stages;
   const lines: string[] = [];
@@ -34,10 +72,9 @@ export function formatLoadSummary(result: LoadResult, warehouseLabel: string): s
   }
   const verb = result.status === 'failed' ? 'Load FAILED' : 'Loaded';
   lines.push(`${verb}: ${result.source} → ${warehouseLabel}${run}`);
-  const widths = [10, 9, 12, 10, 8];
-  lines.push(row(['stage', 'objects', 'records', 'rejected', 'seconds'], widths));
-  lines.push(row(['list', number(list.objects), '-', '-', list.seconds.toFixed(2)], widths));
-  const rate = stage.seconds > 0 ? ` ${(stage.bytes / 1024 / 1024 / stage.seconds).toFixed(1)} MB/s` : '';
+  const widths = [10, 9, 12, 9, 8, 9, 7];
+  lines.push(row(['stage', 'objects', 'records', 'rejected', 'seconds', 'MB', 'MB/s'], widths));
+  lines.push(row(['list', number(list.objects), '-', '-', list.seconds.toFixed(2), '-', '-'], widths));
   lines.push(
     row(
       [
@@ -46,19 +83,32 @@ export function formatLoadSummary(result: LoadResult, warehouseLabel: string): s
         number(stage.records),
         number(stage.rejected),
         stage.seconds.toFixed(2),
+        megabytes(stage.bytes, false),
+        stage.seconds > 0 ? megabytes(stage.bytes / stage.seconds, false) : '-',
       ],
       widths,
-    ) + `  ${megabytes(stage.bytes)}${rate}`,
+    ),
   );
   if (result.status !== 'failed') {
-    lines.push(row(['transform', '-', number(stage.staged), '-', transform.seconds.toFixed(2)], widths));
-    const signed = (value: number) => (value < 0 ? `−${number(-value)}` : `+${number(value)}`);
     lines.push(
-      `songplays ${signed(transform.songplaysAdded)} (${number(transform.nextsongStaged)} NextSong staged` +
-        `${transform.songplaysRematched ? `, ${number(transform.songplaysRematched)} re-matched` : ''})` +
-        ` · users ${number(transform.usersWritten)} written · songs ${signed(transform.songsAdded)}` +
-        ` · artists ${number(transform.artistsWritten)} written · time ${signed(transform.timeAdded)}`,
+      row(['transform', '-', number(stage.staged), '-', transform.seconds.toFixed(2), '-', '-'], widths),
     );
+    if (transform.tables.length > 0) {
+      const tableWidths = [10, 12, 12, 10];
+      lines.push('', row(['table', 'before', 'after', 'change'], tableWidths));
+      for (const { table, before, after } of transform.tables) {
+        lines.push(row([table, number(before), number(after), signed(after - before)], tableWidths));
+      }
+    }
+    const detail = [
+      `${number(transform.nextsongStaged)} NextSong staged`,
+      ...(transform.songplaysRematched
+        ? [`${number(transform.songplaysRematched)} songplays re-matched`]
+        : []),
+      `${number(transform.usersWritten)} users written`,
+      `${number(transform.artistsWritten)} artists written`,
+    ];
+    lines.push(detail.join(' · '));
     if (transform.nextsongStaged > 0) {
       // Every staged NextSong event is exactly one of these (ledger_nextsong_outcomes checks it).
       lines.push(

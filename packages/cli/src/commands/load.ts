@@ -8,6 +8,7 @@ import {
   load,
   LoaderError,
   type LoadOptions,
+  type LoadProgress,
   type LoadResult,
 } from '@sparkify/loader';
 import { currentProcessIdentity, holderLiveness } from '@sparkify/local-postgres';
@@ -185,28 +186,71 @@ function report(scope: CommandScope, options: LoadCommandOptions, result: LoadRe
   scope.context.exitCode = result.status === 'failed' ? ExitCode.dataFailure : ExitCode.ok;
 }
 
+/** How often a progress line is written when stderr is not a terminal (a CI log): every this many seconds. */
+const PLAIN_PROGRESS_EVERY_S = 10;
+
+/**
+ * Progress on stderr: on a terminal one line rewritten in place (at most 5 times a second, and each second while a
+ * transform step runs, so its timer moves); elsewhere a plain line every 10 s, so that a short load stays quiet
+ * and a long one shows in a CI log that it is alive. `stop()` clears the line and the timer.
+ */
 function progressPrinter(
   scope: CommandScope,
-  enabled: boolean,
-): Pick<LoadOptions, 'onProgress' | 'onNotice'> {
+  mode: 'terminal' | 'plain' | 'off',
+): Pick<LoadOptions, 'onProgress' | 'onNotice'> & { stop(): void } {
   const startedAt = performance.now();
+  let stepStartedAt = startedAt;
   let last = 0;
   let shown = false;
+  let latest: LoadProgress | undefined;
+  let ticker: NodeJS.Timeout | undefined;
+  const elapsed = (from: number) => (performance.now() - from) / 1000;
+  const draw = () => {
+    if (!latest) return;
+    const line = formatProgress(latest, elapsed(startedAt), elapsed(stepStartedAt));
+    if (mode === 'terminal') scope.context.stderr.write(`\r\x1b[2K${line}`);
+    else scope.context.stderr.write(`${line}\n`);
+    shown = mode === 'terminal';
+    last = performance.now();
+  };
+  const stop = () => {
+    if (ticker) clearInterval(ticker);
+    ticker = undefined;
+    if (shown) scope.context.stderr.write('\r\x1b[2K');
+    shown = false;
+  };
   return {
-    onProgress: enabled
-      ? (progress) => {
-          const now = performance.now();
-          if (now - last < 200 && progress.stage === 'stage' && progress.objectsDone < progress.objectsTotal)
-            return;
-          last = now;
-          shown = true;
-          scope.context.stderr.write(`\r\x1b[2K${formatProgress(progress, startedAt)}`);
-        }
-      : undefined,
+    onProgress:
+      mode === 'off'
+        ? undefined
+        : (progress) => {
+            const stageChanged = latest?.stage !== progress.stage;
+            const stepChanged =
+              progress.stage === 'transform' &&
+              (latest?.stage !== 'transform' || latest.step !== progress.step);
+            if (stageChanged || stepChanged) stepStartedAt = performance.now();
+            latest = progress;
+            if (mode === 'plain') {
+              if (
+                elapsed(startedAt) >= PLAIN_PROGRESS_EVERY_S &&
+                (performance.now() - last) / 1000 >= PLAIN_PROGRESS_EVERY_S
+              )
+                draw();
+              return;
+            }
+            if (progress.stage === 'transform' && !ticker) {
+              ticker = setInterval(draw, 1000);
+              ticker.unref();
+            }
+            const finished = progress.stage === 'stage' && progress.objectsDone === progress.objectsTotal;
+            if (stageChanged || stepChanged || finished || performance.now() - last >= 200) draw();
+          },
     onNotice: (message) => {
       if (shown) scope.context.stderr.write('\r\x1b[2K');
       scope.err(message.startsWith('warning: ') ? message : `note: ${message}`);
+      if (shown) draw();
     },
+    stop,
   };
 }
 
@@ -247,7 +291,10 @@ export function registerLoadCommand(program: Command, context: CliContext): void
       '--min-event-time <date>',
       'events before this are refused as a ts in seconds, not milliseconds (default 2000-01-01)',
     )
-    .option('--no-progress', 'no progress line on a terminal')
+    .option(
+      '--no-progress',
+      'no progress on stderr (a terminal gets a bar rewritten in place; a log a plain line every 10 s)',
+    )
     .option(
       '--notify <url>',
       'post a message (Slack incoming-webhook JSON) when the load fails; config key notifyUrl',
@@ -315,21 +362,25 @@ export async function runLoadCommand(context: CliContext, options: LoadCommandOp
             );
           }
         }
-        const printer = progressPrinter(scope, context.isTTY && options.progress !== false && !options.json);
+        const printer = progressPrinter(
+          scope,
+          options.progress === false || options.json ? 'off' : context.isTTY ? 'terminal' : 'plain',
+        );
         let result: LoadResult;
         try {
           result = await load({
             ...settings,
-            ...printer,
+            onProgress: printer.onProgress,
+            onNotice: printer.onNotice,
             knex: warehouse.knex,
             dialect: warehouse.dialect,
           });
         } catch (error) {
-          if (printer.onProgress) context.stderr.write('\r\x1b[2K');
+          printer.stop();
           await sendAlert(context, scope.config.notifyUrl, loadAlert(warehouse.label, settings, error));
           throw error;
         }
-        if (printer.onProgress) context.stderr.write('\r\x1b[2K');
+        printer.stop();
         report(scope, options, result, warehouse.label);
         if (result.status === 'failed')
           await sendAlert(context, scope.config.notifyUrl, loadAlert(warehouse.label, settings, result));

@@ -99,6 +99,7 @@ export async function stageToPostgres(
   // than to parse here; large ones (a day of logs) go to the threads.
   const processorFor = (object: SourceObject) => (object.size < THREAD_FROM_OBJECT_BYTES ? inline : threads);
   let objectsDone = 0;
+  const bytesTotal = objects.reduce((sum, object) => sum + object.size, 0);
   const report = () =>
     options.onProgress?.({
       stage: 'stage',
@@ -106,6 +107,7 @@ export async function stageToPostgres(
       objectsTotal: objects.length,
       records: result.recordsRead,
       bytes: result.bytesRead,
+      bytesTotal,
     });
 
   try {

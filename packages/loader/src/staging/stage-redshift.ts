@@ -347,6 +347,7 @@ export async function stageToRedshift(
   }
   await uploadStageFiles(options.s3, plan.uploads);
   const copies: CopyOutcome[] = [];
+  const copied = new Set<string>();
   const connection = (await knex.client.acquireConnection()) as SqlSession;
   try {
     for (const statement of plan.statements) {
@@ -357,6 +358,7 @@ export async function stageToRedshift(
       }
       const copy = await runCopy(connection, statement);
       copies.push(copy);
+      if (statement.key) copied.add(statement.key);
       if (!copy.succeeded) {
         // A failed COPY fails the run: as bad records when its load errors are over --max-errors (MAXERROR is
         // one more, so that is the normal case), otherwise with Redshift's own error.
@@ -371,7 +373,11 @@ export async function stageToRedshift(
         objectsDone: copies.length,
         objectsTotal: plan.objects.length,
         records: copies.reduce((sum, done) => sum + done.loaded, 0),
-        bytes: 0,
+        // Redshift reads the bytes, not this process: progress is the planned size of the objects copied.
+        bytes: plan.objects
+          .filter((object) => copied.has(object.key))
+          .reduce((sum, object) => sum + object.size, 0),
+        bytesTotal: plan.objects.reduce((sum, object) => sum + object.size, 0),
       });
     }
   } catch (error) {

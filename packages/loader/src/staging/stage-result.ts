@@ -8,6 +8,8 @@ export interface StageProgress {
   objectsTotal: number;
   records: number;
   bytes: number;
+  /** The planned objects' size in bytes (what `bytes` grows to, a little more after a retried body). */
+  bytesTotal: number;
 }
 
 /** What staging produced: per-file outcomes (records read = staged + rejected) and the rejects. */

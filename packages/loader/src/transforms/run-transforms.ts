@@ -25,7 +25,23 @@ export interface TransformCounts {
   /** Net change of time rows. */
   timeAdded: number;
   usersWritten: number;
+  /** Rows of each star table before and after the transform (after = before on a transform that changed none). */
+  tables: TableChange[];
 }
+
+/** A star table's rows before and after one transform. */
+export interface TableChange {
+  table: StarTable;
+  before: number;
+  after: number;
+}
+
+/** The star schema's tables, in the order summaries list them. */
+export const starTables = ['songplays', 'users', 'songs', 'artists', 'time'] as const;
+export type StarTable = (typeof starTables)[number];
+
+/** The steps a transform reports as it reaches them (a long one is mostly in `plays`). */
+export type TransformStep = 'songs and artists' | 'matching plays to songs' | 'plays and time' | 'users';
 
 /** One object of this load, for provenance. */
 export interface LoadObject {
@@ -39,6 +55,8 @@ export interface TransformOptions {
   fullRefresh: boolean;
   /** This load's objects (every planned one, even those that staged nothing: their earlier rows are taken back). */
   objects: readonly LoadObject[];
+  /** Called as each step begins (for a progress line). */
+  onStep?: (step: TransformStep) => void;
 }
 
 /** Counts of a transform that changed nothing. */
@@ -56,7 +74,22 @@ export function noTransformCounts(): TransformCounts {
     songplaysRematched: 0,
     timeAdded: 0,
     usersWritten: 0,
+    tables: [],
   };
+}
+
+/** One query counting every star table (one round trip; Redshift answers COUNT(*) from metadata). */
+const countStarTablesSql = `SELECT ${starTables
+  .map((table) => `(SELECT COUNT(*) FROM ${table}) AS ${table}`)
+  .join(', ')}`;
+
+async function countStarTables(trx: Knex.Transaction): Promise<Record<StarTable, number>> {
+  const result = await trx.raw<{ rows: Record<StarTable, string | number>[] }>(countStarTablesSql);
+  const row = result.rows[0];
+  return Object.fromEntries(starTables.map((table) => [table, Number(row?.[table] ?? 0)])) as Record<
+    StarTable,
+    number
+  >;
 }
 
 async function run(trx: Knex.Transaction, statement: string | readonly string[]): Promise<number> {
@@ -81,6 +114,7 @@ export async function runTransforms(
 ): Promise<TransformCounts> {
   const counts = noTransformCounts();
   await options.tuning.beginTransform(trx);
+  const before = await countStarTables(trx);
   if (options.fullRefresh) await run(trx, sql.clearForFullRefresh);
   await run(trx, sql.createLoadObjects);
   for (let start = 0; start < options.objects.length; start += ID_BATCH) {
@@ -97,6 +131,7 @@ export async function runTransforms(
   const hadSongplays = earlierPlays.rows.length > 0;
 
   if (songsLoaded) {
+    options.onStep?.('songs and artists');
     await run(trx, sql.createAffectedSongs);
     await run(trx, sql.createAffectedArtists);
     await run(trx, sql.deleteOldSongVersions);
@@ -113,6 +148,7 @@ export async function runTransforms(
   }
   const matching = (songsLoaded && hadSongplays) || eventsLoaded;
   if (matching) {
+    options.onStep?.('matching plays to songs');
     await run(trx, sql.createSongMatches);
     await options.tuning.temporaryTableFilled(trx, 'song_matches');
   }
@@ -123,6 +159,7 @@ export async function runTransforms(
   if (songsLoaded) await run(trx, sql.dropAffectedSongs);
 
   if (eventsLoaded) {
+    options.onStep?.('plays and time');
     const staged = await trx.raw<{ rows: { count: string | number }[] }>(sql.countStagedPlays);
     counts.nextsongStaged = Number(staged.rows[0]?.count ?? 0);
     await run(trx, sql.createOldPlays);
@@ -155,6 +192,7 @@ export async function runTransforms(
     counts.timeAdded -= await run(trx, sql.deleteUnusedTime);
     await run(trx, sql.dropPlays);
 
+    options.onStep?.('users');
     await run(trx, sql.createAffectedUsers);
     await run(trx, sql.deleteOldUserState);
     await run(trx, sql.insertUserState);
@@ -165,5 +203,7 @@ export async function runTransforms(
   }
   if (matching) await run(trx, sql.dropSongMatches);
   await run(trx, sql.dropLoadObjects);
+  const after = await countStarTables(trx);
+  counts.tables = starTables.map((table) => ({ table, before: before[table], after: after[table] }));
   return counts;
 }
