@@ -161,6 +161,29 @@ describe('hostile S3 keys and prefixes in the Redshift COPY SQL and manifests', 
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("'s3://hostile/man''if;ests/");
     expect(run.stdout).toContain(`IAM_ROLE '${ROLE}'`);
+    // In the order they are sent: the staging TRUNCATEs; per object the COPY, the SYS-view reads scoped to it and
+    // the UPDATE giving its rows their object; then the transform, statement by statement.
+    const order = [
+      'TRUNCATE staging_songs;',
+      'COPY staging_songs (',
+      'FROM sys_load_history',
+      'UPDATE staging_songs SET object_id = <object id 1> WHERE object_id IS NULL;',
+      'COPY staging_events (',
+      'UPDATE staging_events SET object_id = <object id 3> WHERE object_id IS NULL;',
+      '-- then the transform',
+      'CREATE TEMP TABLE load_objects',
+      '-- songs and artists',
+      'INSERT INTO songs',
+      '-- matching plays to songs',
+      '-- plays and time',
+      'INSERT INTO songplays',
+      'INSERT INTO time',
+      '-- users',
+      'INSERT INTO users',
+    ];
+    const positions = order.map((text) => run.stdout.indexOf(text));
+    expect(positions.every((position) => position >= 0), JSON.stringify(positions)).toBe(true);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
   });
 
   it('a manifest prefix with a backslash is refused (exit 2), not guessed at', async () => {

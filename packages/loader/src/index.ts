@@ -43,8 +43,11 @@ export {
   type RedshiftStagePlan,
 } from './staging/stage-redshift.js';
 export {
+  planTransform,
   starTables,
   type StarTable,
   type TableChange,
+  type TransformShape,
+  type TransformStatement,
   type TransformStep,
 } from './transforms/run-transforms.js';

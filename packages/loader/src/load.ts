@@ -40,8 +40,10 @@ import type { StagePlan, Stager } from './staging/stager.js';
 import { type LoadPhase, runTotals } from './run-totals.js';
 import {
   noTransformCounts,
+  planTransform,
   runTransforms,
   type TransformCounts,
+  type TransformStatement,
   type TransformStep,
 } from './transforms/run-transforms.js';
 
@@ -109,7 +111,16 @@ export interface LoadResult {
   unknownKeys: ReportedUnknownKey[];
   retries: number;
   error?: { code: string; message: string };
-  dryRun?: { toLoad: SourceObject[]; skipped: SourceObject[]; redshift?: RedshiftStagePlan };
+  dryRun?: {
+    toLoad: SourceObject[];
+    skipped: SourceObject[];
+    redshift?: RedshiftStagePlan;
+    /**
+     * The transform's statements, in order, for these objects (planned as if songplays already held rows, so the
+     * re-matching of earlier plays is shown too: a dry run does not look).
+     */
+    transform: TransformStatement[];
+  };
 }
 
 const seconds = (start: number) => Math.round((performance.now() - start) / 10) / 100;
@@ -304,6 +315,12 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
       toLoad: planned.load.toLoad,
       skipped: planned.load.skipped,
       ...(planned.stage.redshift ? { redshift: planned.stage.redshift } : {}),
+      transform: planTransform({
+        fullRefresh: options.fullRefresh ?? false,
+        songsLoaded: planned.load.toLoad.some((object) => object.dataset === 'songs'),
+        eventsLoaded: planned.load.toLoad.some((object) => object.dataset === 'events'),
+        hadSongplays: !(options.fullRefresh ?? false),
+      }),
     };
     return result;
   }

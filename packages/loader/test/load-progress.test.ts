@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { LoadProgress } from '../src/index.js';
+import { type LoadProgress, planTransform } from '../src/index.js';
 import { loadInto, migratedWarehouses, ndjson, play, song, writeFixture } from './fixtures.js';
 
 const freshWarehouse = migratedWarehouses('loader_progress');
@@ -56,5 +56,37 @@ describe('what a load reports as it goes and when it ends', () => {
       ['artists', 1, 1],
       ['time', 3, 3],
     ]);
+  });
+
+  it('runs exactly the statements planTransform lists (what a dry run prints), in that order', async () => {
+    const db = await freshWarehouse();
+    await loadInto(db.knex, { source: { source: writeFixture(files) } });
+    const sent: string[] = [];
+    const record = (query: { sql: string }) => sent.push(query.sql.trim());
+    db.knex.on('query', record);
+    try {
+      // Songs and events again, into a warehouse that has plays: the fullest shape (earlier plays re-matched).
+      await loadInto(db.knex, {
+        source: {
+          source: writeFixture({
+            'song_data/B/B/B/TRBBB.json': JSON.stringify(
+              song({ song_id: 'SOBBBBBBBBBBBBBBBB', title: 'Two' }),
+            ),
+            'log_data/2018/11/2018-11-06-events.json': ndjson([play({ ts: 1541206106796, song: 'Two' })]),
+          }),
+        },
+      });
+    } finally {
+      db.knex.removeListener('query', record);
+    }
+    const planned = planTransform({
+      fullRefresh: false,
+      songsLoaded: true,
+      eventsLoaded: true,
+      hadSongplays: true,
+    }).map((statement) => statement.sql.trim());
+    const plannedSet = new Set(planned);
+    expect(planned).toContain('DROP TABLE song_matches');
+    expect(sent.filter((sql) => plannedSet.has(sql))).toEqual(planned);
   });
 });

@@ -182,6 +182,23 @@ export function formatDryRun(result: LoadResult, showAll: boolean): string {
     for (const upload of plan.redshift.uploads) lines.push(`-- ${upload.url}`, upload.body.trimEnd());
     lines.push('', '-- statements (run-<id> is the run id the ledger assigns):');
     for (const statement of plan.redshift.statements) lines.push(`${statement.sql};`);
+    lines.push(
+      '',
+      '-- then the transform, in one transaction with the ledger writes (as planned for these objects;',
+      '-- the re-matching of earlier plays runs only when songplays already holds rows):',
+    );
+    let step = '';
+    for (const statement of plan.transform) {
+      if (statement.step !== step) {
+        step = statement.step;
+        lines.push(`-- ${step}`);
+      }
+      lines.push(`${statement.sql.trim()};`);
+      if (statement.fillsLoadObjects)
+        lines.push(
+          "-- INSERT INTO load_objects (object_id, dataset) VALUES (<object id>, 'songs'|'events'), …;",
+        );
+    }
   }
   return lines.join('\n');
 }

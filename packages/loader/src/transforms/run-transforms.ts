@@ -83,30 +83,160 @@ const countStarTablesSql = `SELECT ${starTables
   .map((table) => `(SELECT COUNT(*) FROM ${table}) AS ${table}`)
   .join(', ')}`;
 
-async function countStarTables(trx: Knex.Transaction): Promise<Record<StarTable, number>> {
-  const result = await trx.raw<{ rows: Record<StarTable, string | number>[] }>(countStarTablesSql);
-  const row = result.rows[0];
+/** A numeric field of TransformCounts that statements' row counts add to. */
+type CountField = Exclude<keyof TransformCounts, 'tables'>;
+
+/** One statement of a transform, with what its outcome means. */
+export interface TransformStatement {
+  /** The step it belongs to (reported as each step begins). */
+  step: TransformStep | 'prepare' | 'finish';
+  sql: string;
+  /** Row counts (rowCount) added to these counts, with a sign. */
+  counts?: readonly { field: CountField; sign: 1 | -1 }[];
+  /**
+   * What the statement returns, read instead of a row count: the staged NextSong events, the outcome of each, or
+   * the star's table sizes (before or after).
+   */
+  reads?: 'staged-plays' | 'play-outcomes' | 'tables-before' | 'tables-after';
+  /** The caller fills this temporary table with the load's object ids (one INSERT per few hundred). */
+  fillsLoadObjects?: true;
+  /**
+   * A temporary table to hand to the target's tuning afterwards (ANALYZE on PostgreSQL); with `ifRows`, only when
+   * rows were added to it since it was last handed over.
+   */
+  tableFilled?: { table: string; ifRows?: true };
+}
+
+/** What a transform does depends only on these (known before it starts: a dry run plans with them too). */
+export interface TransformShape {
+  fullRefresh: boolean;
+  songsLoaded: boolean;
+  eventsLoaded: boolean;
+  /** Whether songplays held rows before (earlier plays then need their song match looked at again). */
+  hadSongplays: boolean;
+}
+
+const each = (step: TransformStatement['step'], statement: string | readonly string[]) =>
+  (typeof statement === 'string' ? [statement] : statement).map((sql): TransformStatement => ({ step, sql }));
+const counted = (field: CountField, sign: 1 | -1 = 1) => [{ field, sign }] as const;
+
+/**
+ * Every statement of a transform of this shape, in order (pure): printed by `load --dry-run --target redshift`
+ * and run, exactly so, by runTransforms. Songs and artists first (and the matches of earlier plays), then plays
+ * and time, then users; what this load's objects contributed in earlier versions is taken back first.
+ */
+export function planTransform(shape: TransformShape): TransformStatement[] {
+  const plan: TransformStatement[] = [{ step: 'prepare', sql: countStarTablesSql, reads: 'tables-before' }];
+  if (shape.fullRefresh) plan.push(...each('prepare', sql.clearForFullRefresh));
+  plan.push({
+    step: 'prepare',
+    sql: sql.createLoadObjects,
+    fillsLoadObjects: true,
+    tableFilled: { table: 'load_objects' },
+  });
+  const songs = 'songs and artists';
+  if (shape.songsLoaded) {
+    plan.push(
+      ...each(songs, [
+        sql.createAffectedSongs,
+        sql.createAffectedArtists,
+        sql.deleteOldSongVersions,
+        sql.insertSongVersions,
+      ]),
+      { step: songs, sql: sql.deleteAffectedSongs, counts: counted('songsAdded', -1) },
+      ...each(songs, [sql.deleteAffectedSongKeys, sql.createSongWinners]),
+      { step: songs, sql: sql.insertSongs, counts: counted('songsAdded') },
+      ...each(songs, [
+        sql.insertSongKeys,
+        sql.addWinningArtists,
+        sql.dropSongWinners,
+        sql.deleteAffectedArtists,
+      ]),
+      { step: songs, sql: sql.insertArtists, counts: counted('artistsWritten') },
+    );
+  }
+  const matching = (shape.songsLoaded && shape.hadSongplays) || shape.eventsLoaded;
+  const matches = 'matching plays to songs';
+  if (matching)
+    plan.push({ step: matches, sql: sql.createSongMatches, tableFilled: { table: 'song_matches' } });
+  if (shape.songsLoaded && shape.hadSongplays) {
+    plan.push(...each(matches, sql.unmatchAffectedSongplays), {
+      step: matches,
+      sql: sql.rematchSongplays,
+      counts: counted('songplaysRematched'),
+    });
+  }
+  if (shape.songsLoaded) plan.push(...each(matching ? matches : songs, sql.dropAffectedSongs));
+  if (shape.eventsLoaded) {
+    const plays = 'plays and time';
+    plan.push(
+      { step: plays, sql: sql.countStagedPlays, reads: 'staged-plays' },
+      { step: plays, sql: sql.createOldPlays, tableFilled: { table: 'old_plays' } },
+      {
+        step: plays,
+        sql: sql.deleteOldSongplays,
+        counts: [
+          { field: 'songplaysRemoved', sign: 1 },
+          { field: 'songplaysAdded', sign: -1 },
+        ],
+      },
+      ...each(plays, sql.deleteOldAlternates),
+      { step: plays, sql: sql.createPlayCandidates, tableFilled: { table: 'play_candidates' } },
+      ...each(plays, sql.addCompetingSongplays),
+      {
+        step: plays,
+        sql: sql.addCompetingAlternates,
+        tableFilled: { table: 'play_candidates', ifRows: true },
+      },
+      { step: plays, sql: sql.createRankedPlays },
+      { step: plays, sql: sql.dropPlayCandidates, tableFilled: { table: 'ranked_plays' } },
+      { step: plays, sql: sql.countPlayOutcomes, reads: 'play-outcomes' },
+      { step: plays, sql: sql.deleteCompetingSongplays, counts: counted('songplaysAdded', -1) },
+      ...each(plays, sql.deleteCompetingAlternates),
+      { step: plays, sql: sql.insertSongplays, counts: counted('songplaysAdded') },
+      ...each(plays, sql.insertAlternates),
+      { step: plays, sql: sql.insertTime, counts: counted('timeAdded') },
+      { step: plays, sql: sql.deleteUnusedTime, counts: counted('timeAdded', -1) },
+      ...each(plays, sql.dropPlays),
+      ...each('users', [
+        sql.createAffectedUsers,
+        sql.deleteOldUserState,
+        sql.insertUserState,
+        sql.addStagedUsers,
+        sql.deleteAffectedUsers,
+      ]),
+      { step: 'users', sql: sql.insertUsers, counts: counted('usersWritten') },
+      ...each('users', sql.dropAffectedUsers),
+    );
+  }
+  if (matching) plan.push(...each('finish', sql.dropSongMatches));
+  plan.push(...each('finish', sql.dropLoadObjects), {
+    step: 'finish',
+    sql: countStarTablesSql,
+    reads: 'tables-after',
+  });
+  return plan;
+}
+
+const ID_BATCH = 500;
+
+const outcomeField: Record<string, CountField> = {
+  new: 'nextsongNew',
+  unchanged: 'nextsongUnchanged',
+  replaced: 'nextsongReplaced',
+  conflicting: 'nextsongConflicting',
+};
+
+function tableSizes(row: Record<string, unknown> | undefined): Record<StarTable, number> {
   return Object.fromEntries(starTables.map((table) => [table, Number(row?.[table] ?? 0)])) as Record<
     StarTable,
     number
   >;
 }
 
-async function run(trx: Knex.Transaction, statement: string | readonly string[]): Promise<number> {
-  let changed = 0;
-  for (const text of typeof statement === 'string' ? [statement] : statement) {
-    const result = await trx.raw<{ rowCount?: number | null }>(text);
-    changed += result.rowCount ?? 0;
-  }
-  return changed;
-}
-
-const ID_BATCH = 500;
-
 /**
  * Moves the staged records into the star schema inside the caller's transaction (the same one that writes the
- * ledger rows), in dependency order: songs and artists (and the matches of earlier plays), then plays and time,
- * then users. What this load's objects contributed in earlier versions is taken back first.
+ * ledger rows), running planTransform's statements in order and reading their outcomes into the counts.
  */
 export async function runTransforms(
   trx: Knex.Transaction,
@@ -114,96 +244,59 @@ export async function runTransforms(
 ): Promise<TransformCounts> {
   const counts = noTransformCounts();
   await options.tuning.beginTransform(trx);
-  const before = await countStarTables(trx);
-  if (options.fullRefresh) await run(trx, sql.clearForFullRefresh);
-  await run(trx, sql.createLoadObjects);
-  for (let start = 0; start < options.objects.length; start += ID_BATCH) {
-    await trx('load_objects').insert(
-      options.objects
-        .slice(start, start + ID_BATCH)
-        .map((object) => ({ object_id: object.objectId, dataset: object.dataset })),
-    );
-  }
-  await options.tuning.temporaryTableFilled(trx, 'load_objects');
-  const songsLoaded = options.objects.some((object) => object.dataset === 'songs');
-  const eventsLoaded = options.objects.some((object) => object.dataset === 'events');
   const earlierPlays = await trx.raw<{ rows: unknown[] }>('SELECT 1 FROM songplays LIMIT 1');
-  const hadSongplays = earlierPlays.rows.length > 0;
-
-  if (songsLoaded) {
-    options.onStep?.('songs and artists');
-    await run(trx, sql.createAffectedSongs);
-    await run(trx, sql.createAffectedArtists);
-    await run(trx, sql.deleteOldSongVersions);
-    await run(trx, sql.insertSongVersions);
-    counts.songsAdded -= await run(trx, sql.deleteAffectedSongs);
-    await run(trx, sql.deleteAffectedSongKeys);
-    await run(trx, sql.createSongWinners);
-    counts.songsAdded += await run(trx, sql.insertSongs);
-    await run(trx, sql.insertSongKeys);
-    await run(trx, sql.addWinningArtists);
-    await run(trx, sql.dropSongWinners);
-    await run(trx, sql.deleteAffectedArtists);
-    counts.artistsWritten = await run(trx, sql.insertArtists);
-  }
-  const matching = (songsLoaded && hadSongplays) || eventsLoaded;
-  if (matching) {
-    options.onStep?.('matching plays to songs');
-    await run(trx, sql.createSongMatches);
-    await options.tuning.temporaryTableFilled(trx, 'song_matches');
-  }
-  if (songsLoaded && hadSongplays) {
-    await run(trx, sql.unmatchAffectedSongplays);
-    counts.songplaysRematched = await run(trx, sql.rematchSongplays);
-  }
-  if (songsLoaded) await run(trx, sql.dropAffectedSongs);
-
-  if (eventsLoaded) {
-    options.onStep?.('plays and time');
-    const staged = await trx.raw<{ rows: { count: string | number }[] }>(sql.countStagedPlays);
-    counts.nextsongStaged = Number(staged.rows[0]?.count ?? 0);
-    await run(trx, sql.createOldPlays);
-    await options.tuning.temporaryTableFilled(trx, 'old_plays');
-    counts.songplaysRemoved = await run(trx, sql.deleteOldSongplays);
-    await run(trx, sql.deleteOldAlternates);
-    await run(trx, sql.createPlayCandidates);
-    await options.tuning.temporaryTableFilled(trx, 'play_candidates');
-    const competing =
-      (await run(trx, sql.addCompetingSongplays)) + (await run(trx, sql.addCompetingAlternates));
-    if (competing > 0) await options.tuning.temporaryTableFilled(trx, 'play_candidates');
-    await run(trx, sql.createRankedPlays);
-    await run(trx, sql.dropPlayCandidates);
-    await options.tuning.temporaryTableFilled(trx, 'ranked_plays');
-    const outcomes = await trx.raw<{ rows: { outcome: string; count: string | number }[] }>(
-      sql.countPlayOutcomes,
-    );
-    for (const row of outcomes.rows) {
-      const count = Number(row.count);
-      if (row.outcome === 'new') counts.nextsongNew = count;
-      else if (row.outcome === 'unchanged') counts.nextsongUnchanged = count;
-      else if (row.outcome === 'replaced') counts.nextsongReplaced = count;
-      else if (row.outcome === 'conflicting') counts.nextsongConflicting = count;
+  const plan = planTransform({
+    fullRefresh: options.fullRefresh,
+    songsLoaded: options.objects.some((object) => object.dataset === 'songs'),
+    eventsLoaded: options.objects.some((object) => object.dataset === 'events'),
+    hadSongplays: !options.fullRefresh && earlierPlays.rows.length > 0,
+  });
+  let before: Record<StarTable, number> | undefined;
+  let step: TransformStatement['step'] | undefined;
+  const rowsSinceFilled = new Map<string, number>();
+  for (const statement of plan) {
+    if (statement.step !== step) {
+      step = statement.step;
+      if (step !== 'prepare' && step !== 'finish') options.onStep?.(step);
     }
-    const rewritten = await run(trx, sql.deleteCompetingSongplays);
-    await run(trx, sql.deleteCompetingAlternates);
-    counts.songplaysAdded = (await run(trx, sql.insertSongplays)) - rewritten - counts.songplaysRemoved;
-    await run(trx, sql.insertAlternates);
-    counts.timeAdded = await run(trx, sql.insertTime);
-    counts.timeAdded -= await run(trx, sql.deleteUnusedTime);
-    await run(trx, sql.dropPlays);
-
-    options.onStep?.('users');
-    await run(trx, sql.createAffectedUsers);
-    await run(trx, sql.deleteOldUserState);
-    await run(trx, sql.insertUserState);
-    await run(trx, sql.addStagedUsers);
-    await run(trx, sql.deleteAffectedUsers);
-    counts.usersWritten = await run(trx, sql.insertUsers);
-    await run(trx, sql.dropAffectedUsers);
+    const result = await trx.raw<{ rowCount?: number | null; rows: Record<string, unknown>[] }>(
+      statement.sql,
+    );
+    const changed = result.rowCount ?? 0;
+    for (const { field, sign } of statement.counts ?? []) counts[field] += sign * changed;
+    if (statement.reads === 'staged-plays') counts.nextsongStaged = Number(result.rows[0]?.['count'] ?? 0);
+    if (statement.reads === 'play-outcomes') {
+      for (const row of result.rows) {
+        const field = outcomeField[String(row['outcome'])];
+        if (field) counts[field] = Number(row['count']);
+      }
+    }
+    if (statement.reads === 'tables-before') before = tableSizes(result.rows[0]);
+    if (statement.reads === 'tables-after') {
+      const after = tableSizes(result.rows[0]);
+      counts.tables = starTables.map((table) => ({
+        table,
+        before: before?.[table] ?? 0,
+        after: after[table],
+      }));
+    }
+    if (statement.fillsLoadObjects) {
+      for (let start = 0; start < options.objects.length; start += ID_BATCH) {
+        await trx('load_objects').insert(
+          options.objects
+            .slice(start, start + ID_BATCH)
+            .map((object) => ({ object_id: object.objectId, dataset: object.dataset })),
+        );
+      }
+    }
+    for (const [table, rows] of rowsSinceFilled) rowsSinceFilled.set(table, rows + changed);
+    if (statement.tableFilled) {
+      const { table, ifRows } = statement.tableFilled;
+      if (!ifRows || (rowsSinceFilled.get(table) ?? 0) > 0) {
+        await options.tuning.temporaryTableFilled(trx, table);
+        rowsSinceFilled.set(table, 0);
+      }
+    }
   }
-  if (matching) await run(trx, sql.dropSongMatches);
-  await run(trx, sql.dropLoadObjects);
-  const after = await countStarTables(trx);
-  counts.tables = starTables.map((table) => ({ table, before: before[table], after: after[table] }));
   return counts;
 }

@@ -1,7 +1,7 @@
 /**
  * The transform, as plain SQL that runs unchanged on PostgreSQL and Redshift (REDSHIFT.md §6: no ON CONFLICT,
- * no RETURNING, no IS DISTINCT FROM, window ORDER BYs always tie-broken). They run in the order of
- * run-transforms.ts, in one transaction.
+ * no RETURNING, no IS DISTINCT FROM, window ORDER BYs always tie-broken). planTransform (run-transforms.ts)
+ * puts them in order for a load's shape; runTransforms runs that plan in one transaction, and a dry run prints it.
  *
  * The invariant they keep: after any sequence of loads, the star equals a clean full-refresh load of the current
  * version of every object loaded so far. Every fact and state row knows its object (etl_objects); a load of the
