@@ -182,7 +182,10 @@ describe('hostile S3 keys and prefixes in the Redshift COPY SQL and manifests', 
       'INSERT INTO users',
     ];
     const positions = order.map((text) => run.stdout.indexOf(text));
-    expect(positions.every((position) => position >= 0), JSON.stringify(positions)).toBe(true);
+    expect(
+      positions.every((position) => position >= 0),
+      JSON.stringify(positions),
+    ).toBe(true);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
   });
 
