@@ -187,11 +187,11 @@ function report(scope: CommandScope, options: LoadCommandOptions, result: LoadRe
 }
 
 /** How often a progress line is written when stderr is not a terminal (a CI log): every this many seconds. */
-const PLAIN_PROGRESS_EVERY_S = 10;
+const PLAIN_PROGRESS_EVERY_S = 30;
 
 /**
  * Progress on stderr: on a terminal one line rewritten in place (at most 5 times a second, and each second while a
- * transform step runs, so its timer moves); elsewhere a plain line every 10 s, so that a short load stays quiet
+ * transform step runs, so its timer moves); elsewhere a plain line every 30 s, so that a short load stays quiet
  * and a long one shows in a CI log that it is alive. `stop()` clears the line and the timer.
  */
 function progressPrinter(
@@ -293,7 +293,7 @@ export function registerLoadCommand(program: Command, context: CliContext): void
     )
     .option(
       '--no-progress',
-      'no progress on stderr (a terminal gets a bar rewritten in place; a log a plain line every 10 s)',
+      'no progress on stderr (a terminal gets a bar rewritten in place; a log a plain line every 30 s)',
     )
     .option(
       '--notify <url>',
