@@ -1,12 +1,34 @@
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { type Dataset, isDataKey, isGzipKey } from '../dataset.js';
 import { LoaderError } from '../errors.js';
 import type { Source, SourceObject } from './source.js';
 
-async function* walk(folder: string): AsyncGenerator<string> {
+/** What a directory entry is, after following symbolic links (a dangling link is `missing`). */
+async function kindOf(path: string): Promise<'file' | 'folder' | 'missing' | string> {
+  try {
+    const info = await stat(path);
+    if (info.isFile()) return 'file';
+    if (info.isDirectory()) return 'folder';
+    if (info.isFIFO()) return 'a FIFO';
+    if (info.isSocket()) return 'a socket';
+    if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+    return 'not a regular file';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw error;
+  }
+}
+
+/**
+ * Every regular file under `folder`, sorted, following symbolic links to files and folders (a folder that links
+ * back to one it is inside is refused: it would never end). A data-named entry that is not a readable file (a
+ * dangling link, a FIFO, a socket) is refused by name instead of skipped: skipping it would lose its data with
+ * exit 0. Other names are not data and are passed over whatever they are.
+ */
+async function* walk(folder: string, ancestors: ReadonlySet<string> = new Set()): AsyncGenerator<string> {
   let entries;
   try {
     entries = await readdir(folder, { withFileTypes: true });
@@ -14,11 +36,34 @@ async function* walk(folder: string): AsyncGenerator<string> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
   }
+  const here = new Set([...ancestors, await realpath(folder)]);
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) yield* walk(path);
-    else if (entry.isFile()) yield path;
+    const kind = entry.isSymbolicLink()
+      ? await kindOf(path)
+      : entry.isDirectory()
+        ? 'folder'
+        : entry.isFile()
+          ? 'file'
+          : await kindOf(path);
+    if (kind === 'folder') {
+      if (here.has(await realpath(path))) {
+        throw new LoaderError(
+          'SOURCE_INVALID',
+          `${path} is a symbolic link to a folder it is inside (${await realpath(path)}): the listing would never end; remove the link`,
+        );
+      }
+      yield* walk(path, here);
+    } else if (kind === 'file') yield path;
+    else if (isDataKey(path)) {
+      const what =
+        kind === 'missing' ? `a symbolic link to ${await readlink(path)}, which does not exist` : kind;
+      throw new LoaderError(
+        'SOURCE_INVALID',
+        `${path} is ${what}, not a file that can be read: fix or remove it (the load never skips a data file silently)`,
+      );
+    }
   }
 }
 

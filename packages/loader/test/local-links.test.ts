@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadInto, migratedWarehouses, ndjson, play, song, writeFixture } from './fixtures.js';
+
+const freshWarehouse = migratedWarehouses('loader_links');
+
+const day = (ts: number, userId: string) => ndjson([play({ ts, userId }), play({ ts: ts + 1000, userId })]);
+
+describe('a local source with symbolic links and special files', () => {
+  it('follows links to files and to folders: their records load like any others', async () => {
+    const db = await freshWarehouse();
+    const elsewhere = writeFixture({
+      'A/TRAAA.json': JSON.stringify(song()),
+      'day-2.json': day(1541206106796, '11'),
+      'month/day-3.json': day(1541306106796, '12'),
+    });
+    const root = writeFixture({ 'log_data/day-1.json': day(1541106106796, '10') });
+    mkdirSync(join(root, 'song_data'));
+    symlinkSync(join(elsewhere, 'A'), join(root, 'song_data', 'A'));
+    symlinkSync(join(elsewhere, 'day-2.json'), join(root, 'log_data', 'day-2.json'));
+    symlinkSync(join(elsewhere, 'month'), join(root, 'log_data', 'month'));
+    const result = await loadInto(db.knex, { source: { source: root } });
+    expect(result.files.map((file) => [file.key, file.read]).sort()).toEqual([
+      ['log_data/day-1.json', 2],
+      ['log_data/day-2.json', 2],
+      ['log_data/month/day-3.json', 2],
+      ['song_data/A/TRAAA.json', 1],
+    ]);
+    expect(await db.knex('songplays').count({ n: '*' })).toEqual([{ n: '6' }]);
+  });
+
+  it('refuses a dangling link, a FIFO and a folder that links into itself, by name, instead of skipping them', async () => {
+    const db = await freshWarehouse();
+    const dangling = writeFixture({
+      'log_data/day-1.json': day(1541106106796, '10'),
+      'song_data/README': 'x',
+    });
+    symlinkSync(join(dangling, 'gone.json'), join(dangling, 'log_data', 'day-2.json'));
+    await expect(loadInto(db.knex, { source: { source: dangling } })).rejects.toMatchObject({
+      code: 'SOURCE_INVALID',
+      message: expect.stringContaining(
+        `${join(dangling, 'log_data', 'day-2.json')} is a symbolic link to ${join(dangling, 'gone.json')}, which does not exist`,
+      ) as unknown,
+    });
+
+    const fifo = writeFixture({ 'log_data/day-1.json': day(1541106106796, '10'), 'song_data/README': 'x' });
+    execFileSync('mkfifo', [join(fifo, 'log_data', 'day-2.json')]);
+    await expect(loadInto(db.knex, { source: { source: fifo } })).rejects.toMatchObject({
+      code: 'SOURCE_INVALID',
+      message: expect.stringContaining(`${join(fifo, 'log_data', 'day-2.json')} is a FIFO`) as unknown,
+    });
+
+    const loop = writeFixture({
+      'log_data/2018/day-1.json': day(1541106106796, '10'),
+      'song_data/README': 'x',
+    });
+    symlinkSync(join(loop, 'log_data'), join(loop, 'log_data', '2018', 'again'));
+    await expect(loadInto(db.knex, { source: { source: loop } })).rejects.toMatchObject({
+      code: 'SOURCE_INVALID',
+      message: expect.stringContaining('is a symbolic link to a folder it is inside') as unknown,
+    });
+    // Nothing was loaded by the refused runs.
+    expect(await db.knex('songplays').count({ n: '*' })).toEqual([{ n: '0' }]);
+  });
+});
