@@ -43,7 +43,7 @@ describe('two loads at once against one warehouse', () => {
     const blocker = new pg.Client({ connectionString: db.url });
     await blocker.connect();
     await blocker.query('BEGIN');
-    await blocker.query('LOCK TABLE time IN ACCESS EXCLUSIVE MODE');
+    await blocker.query('LOCK TABLE time IN EXCLUSIVE MODE');
     const first = startNodeProcess(BIN, ['load', '--source', data], {
       env: env(withApplicationName(db.url, app)),
     });
@@ -69,6 +69,16 @@ describe('two loads at once against one warehouse', () => {
       );
       expect(second.stderr).toContain('--wait');
       expect(await db.knex('etl_runs').count({ n: '*' })).toEqual([{ n: '1' }]);
+
+      // Nor does a schema change run under the load: migrate down and latest refuse, naming the holder.
+      const applied = await db.knex('knex_migrations').orderBy('id').pluck('name');
+      for (const verb of ['down', 'latest']) {
+        const migrate = await runSparkify(['migrate', verb], { env: env() });
+        expect(migrate.code, migrate.stderr).toBe(2);
+        expect(migrate.stderr).toContain(`process ${first.pid} on ${hostname()}`);
+        expect(migrate.stderr).toContain('migrate does not change the schema under a running load');
+      }
+      expect(await db.knex('knex_migrations').orderBy('id').pluck('name')).toEqual(applied);
 
       const waitingApp = `${app}-waiting`;
       waiting = startNodeProcess(BIN, ['load', '--source', data, '--wait', '60'], {

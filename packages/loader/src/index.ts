@@ -7,10 +7,12 @@ export { isS3Url, parseS3Url } from './sources/s3-location.js';
 export type { Source, SourceObject } from './sources/source.js';
 export { abandonRuns, type FileOutcome, type Reject } from './ledger/ledger.js';
 export {
+  acquireLoadLock,
   breakLoadLock,
   type HolderVerdict,
   judgeLockHolder,
   readLoadLock,
+  releaseLoadLock,
   type LockHolder,
   type LockState,
 } from './ledger/load-lock.js';

@@ -15,6 +15,7 @@ import {
 import type { CliContext, GlobalOptions } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { addExamples } from '../help-examples.js';
+import { whileHoldingLoadLock } from '../schema-change-lock.js';
 import { runWithConfig, runWithWarehouse } from '../run-command.js';
 import type { Dialect } from '@sparkify/schema';
 
@@ -158,7 +159,9 @@ export function registerMigrateCommand(program: Command, context: CliContext): v
       const to = resolveMigrationName(options.to);
       if (options.dryRun) return dryRun(context, options, { direction: 'up', to });
       await runWithWarehouse(context, options, async ({ warehouse }) => {
-        const result = await migrateTo(warehouse.knex, { dialect: warehouse.dialect, to });
+        const result = await whileHoldingLoadLock(warehouse.knex, () =>
+          migrateTo(warehouse.knex, { dialect: warehouse.dialect, to }),
+        );
         printResult(context, result, warehouse.label, options.json);
       });
     });
@@ -204,7 +207,9 @@ export function registerMigrateCommand(program: Command, context: CliContext): v
       await runWithWarehouse(context, options, async ({ warehouse }) => {
         printResult(
           context,
-          await rollbackTo(warehouse.knex, { dialect: warehouse.dialect, steps: 1 }),
+          await whileHoldingLoadLock(warehouse.knex, () =>
+            rollbackTo(warehouse.knex, { dialect: warehouse.dialect, steps: 1 }),
+          ),
           warehouse.label,
           options.json,
         );
@@ -241,12 +246,14 @@ export function registerMigrateCommand(program: Command, context: CliContext): v
         });
       }
       await runWithWarehouse(context, options, async ({ warehouse }) => {
-        const result = await rollbackTo(warehouse.knex, {
-          dialect: warehouse.dialect,
-          all: options.all,
-          to: resolveMigrationName(options.to),
-          steps,
-        });
+        const result = await whileHoldingLoadLock(warehouse.knex, () =>
+          rollbackTo(warehouse.knex, {
+            dialect: warehouse.dialect,
+            all: options.all,
+            to: resolveMigrationName(options.to),
+            steps,
+          }),
+        );
         printResult(context, result, warehouse.label, options.json);
       });
     });
