@@ -21,6 +21,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+const stop = new AbortController();
 const context: CliContext = {
   stdout: process.stdout,
   stderr: process.stderr,
@@ -28,7 +29,25 @@ const context: CliContext = {
   env: process.env,
   cwd: process.cwd(),
   exitCode: 0,
+  signal: stop.signal,
 };
+
+// Ctrl-C or SIGTERM: a load stops cleanly (rolls back, records its run as INTERRUPTED, frees its lock) and exits
+// 130 or 143; a second signal, or one during a command that cannot stop cleanly, exits at once (the database rolls
+// back an open transaction when the connection goes, and the next load recovers the lock of a dead process).
+for (const [name, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
+  process.on(name, () => {
+    if (stop.signal.aborted || !context.stoppable) process.exit(code);
+    context.stderr.write(
+      `\nsparkify: ${name}: stopping the load and rolling it back (${name === 'SIGINT' ? 'Ctrl-C' : 'the signal'} ` +
+        'again stops at once)\n',
+    );
+    stop.abort(name);
+  });
+}
 
 // Libraries that print on their own (drivers, SDKs) still go through the redacting streams of the context.
 console.log = console.info = (...args: unknown[]) => void context.stdout.write(`${format(...args)}\n`);
@@ -39,3 +58,11 @@ console.warn =
 
 // exitCode instead of exit(): output still being flushed to a pipe is not cut off.
 process.exitCode = await runCli(process.argv.slice(2), context);
+if (stop.signal.aborted) {
+  // A stopped load may leave a request in flight (an S3 response that never came): once the output is flushed,
+  // exit rather than wait for it.
+  const flushed = (stream: NodeJS.WriteStream) =>
+    new Promise<void>((resolve) => stream.write('', () => resolve()));
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(process.exitCode);
+}

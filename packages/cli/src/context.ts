@@ -10,6 +10,13 @@ export interface CliContext {
   cwd: string;
   /** Set by a command to choose the process exit code; the binary exits with it. */
   exitCode: number;
+  /** Aborts on the first SIGINT or SIGTERM (its reason is the signal's name), for a command that can stop cleanly. */
+  signal?: AbortSignal;
+  /**
+   * Set by a command while it can stop cleanly on `signal` (a load rolls back and records its run); otherwise the
+   * binary exits at once on a signal, as a process without handlers would.
+   */
+  stoppable?: boolean;
 }
 
 /** Options every command accepts (see program.ts). */

@@ -1,5 +1,8 @@
-/** Exit codes that mean something: 0 done, 1 failed for data reasons, 2 could not run (usage, config, connection). */
-export const ExitCode = { ok: 0, dataFailure: 1, cannotRun: 2 } as const;
+/**
+ * Exit codes that mean something: 0 done, 1 failed for data reasons, 2 could not run (usage, config, connection);
+ * 130 and 143 stopped by SIGINT (Ctrl-C) and SIGTERM, as shells report 128 + the signal's number.
+ */
+export const ExitCode = { ok: 0, dataFailure: 1, cannotRun: 2, interrupted: 130, terminated: 143 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** An error the CLI reports as one clear message and a chosen exit code, never a stack trace. */

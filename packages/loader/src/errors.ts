@@ -11,7 +11,8 @@ export type LoaderErrorCode =
   | 'BUSY'
   | 'CONFIG_INVALID'
   | 'COPY_FAILED'
-  | 'NOT_MIGRATED';
+  | 'NOT_MIGRATED'
+  | 'INTERRUPTED';
 
 /** The S3 request a failure came from, so that the CLI can name the service, bucket, key and error code. */
 export interface S3FailureOrigin {

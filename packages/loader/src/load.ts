@@ -30,6 +30,7 @@ import {
 } from './ledger/load-lock.js';
 import { type LoadPlan, planLoad } from './plan-load.js';
 import { datasetLocations, openSource, type SourceSpec } from './sources/open-source.js';
+import { interruptedError, interruptibleSource } from './sources/interruptible-source.js';
 import { isS3Url } from './sources/s3-location.js';
 import type { Source, SourceObject } from './sources/source.js';
 import { postgresStager } from './staging/postgres-stager.js';
@@ -84,6 +85,11 @@ export interface LoadOptions {
   /** Record checks beyond the JSON Schema, where real data varies (the earliest plausible event time). */
   recordRules?: Partial<RecordRules>;
   onProgress?: (progress: LoadProgress) => void;
+  /**
+   * Stops the load when it aborts (the CLI's Ctrl-C or SIGTERM): reads stop at the next chunk, a running transform
+   * statement is cancelled, everything rolls back, the run is recorded as failed (INTERRUPTED), the lock is freed.
+   */
+  signal?: AbortSignal;
   /** Notable events worth telling the user (a recovered lock; a warning starts with "warning: "). */
   onNotice?: (message: string) => void;
   /** The source holds only song data or only log data on purpose: no warning that the other is missing. */
@@ -288,7 +294,11 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   const now = options.now ?? (() => new Date());
   const maxErrors = options.maxErrors ?? 0;
   const fullRefresh = options.fullRefresh ?? false;
-  const source = openSource(options.source, options.s3Client);
+  const source = interruptibleSource(openSource(options.source, options.s3Client), options.signal);
+  // Between phases: a stop asked for while one ran takes effect before the next begins.
+  const checkpoint = () => {
+    if (options.signal?.aborted) throw interruptedError(options.signal);
+  };
   const result: LoadResult = {
     status: 'succeeded',
     runId: null,
@@ -352,7 +362,12 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     });
     await runLoad(result.runId);
     return result;
-  } catch (error) {
+  } catch (thrown) {
+    // Whatever a stop made fail (a read, a cancelled statement) is the interruption the user asked for.
+    const error =
+      options.signal?.aborted && !(thrown instanceof LoaderError && thrown.code === 'INTERRUPTED')
+        ? interruptedError(options.signal, thrown)
+        : thrown;
     if (result.runId !== null) {
       await finishRun(knex, result.runId, {
         status: 'failed',
@@ -372,6 +387,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   async function runLoad(runId: number): Promise<void> {
     const planned = await planRun(options, source, stager, `run-${runId}`, result);
     reached = 'planned';
+    checkpoint();
 
     if (planned.load.toLoad.length === 0 && !fullRefresh) {
       result.status = 'nothing-new';
@@ -396,6 +412,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     result.files = staged.files;
     result.rejects = staged.rejects.slice(0, 100);
     reached = 'staged';
+    checkpoint();
 
     if (staged.recordsRejected > maxErrors) {
       await recordRejects(knex, runId, staged.rejects);
@@ -420,26 +437,33 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     // again with backoff for as long as --wait allows, then the load stops as busy (exit 2), star untouched.
     const transform = () =>
       knex.transaction(async (trx) => {
-        const counts = await runTransforms(trx, {
-          tuning: stager.tuning,
-          fullRefresh,
-          objects: planned.load.toLoad.map((object) => ({
-            objectId: objectIds.get(object.key)!,
-            dataset: object.dataset,
-          })),
-          onStep: (step) => options.onProgress?.({ stage: 'transform', step }),
-        });
-        options.onProgress?.({ stage: 'transform', step: 'ledger' });
-        await recordFiles(trx, runId, staged.files);
-        await recordRejects(trx, runId, staged.rejects);
-        result.unknownKeys = await recordUnknownKeys(trx, runId, staged.unknownKeys);
-        await recordFieldNulls(trx, runId);
-        result.stages.transform = { seconds: seconds(started), ...counts };
-        await finishRun(trx, runId, {
-          status: 'succeeded',
-          finishedAt: now(),
-          totals: runTotals(result, 'transformed'),
-        });
+        checkpoint();
+        const stopCancels = await cancelOnAbort(knex, trx, options.signal);
+        try {
+          const counts = await runTransforms(trx, {
+            tuning: stager.tuning,
+            fullRefresh,
+            objects: planned.load.toLoad.map((object) => ({
+              objectId: objectIds.get(object.key)!,
+              dataset: object.dataset,
+            })),
+            onStep: (step) => options.onProgress?.({ stage: 'transform', step }),
+          });
+          options.onProgress?.({ stage: 'transform', step: 'ledger' });
+          await recordFiles(trx, runId, staged.files);
+          await recordRejects(trx, runId, staged.rejects);
+          result.unknownKeys = await recordUnknownKeys(trx, runId, staged.unknownKeys);
+          await recordFieldNulls(trx, runId);
+          result.stages.transform = { seconds: seconds(started), ...counts };
+          await finishRun(trx, runId, {
+            status: 'succeeded',
+            finishedAt: now(),
+            totals: runTotals(result, 'transformed'),
+          });
+          checkpoint();
+        } finally {
+          stopCancels();
+        }
       });
     await retrySerializationFailures(transform, {
       waitMs: options.waitMs ?? 0,
@@ -460,4 +484,24 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     // The ledger cannot hold the commit's own time; the result can.
     result.stages.transform.seconds = seconds(started);
   }
+}
+
+/**
+ * Cancels the transaction's running statement when `signal` aborts (pg_cancel_backend, which PostgreSQL and
+ * Redshift both have, sent on another pooled connection): the statement fails, the transaction rolls back. Returns
+ * the function that stops listening.
+ */
+async function cancelOnAbort(
+  knex: Knex,
+  trx: Knex.Transaction,
+  signal: AbortSignal | undefined,
+): Promise<() => void> {
+  if (!signal) return () => undefined;
+  const backend = await trx.raw<{ rows: { pid: number | string }[] }>('SELECT pg_backend_pid() AS pid');
+  const pid = Number(backend.rows[0]?.pid);
+  const cancel = () => {
+    knex.raw('SELECT pg_cancel_backend(?)', [pid]).catch(() => undefined);
+  };
+  signal.addEventListener('abort', cancel, { once: true });
+  return () => signal.removeEventListener('abort', cancel);
 }

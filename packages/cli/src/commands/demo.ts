@@ -59,6 +59,13 @@ function demoContext(context: CliContext, home: string): CliContext {
       context.stderr = stream;
     },
     isTTY: context.isTTY,
+    ...(context.signal ? { signal: context.signal } : {}),
+    get stoppable() {
+      return context.stoppable;
+    },
+    set stoppable(value) {
+      context.stoppable = value;
+    },
     env,
     // No sparkify config file of the user's project is picked up from here.
     cwd: home,

@@ -58,8 +58,12 @@ function wholeNumber(name: string, value: string | undefined, fallback: number, 
  * Turns a loader failure into a CLI error: data problems exit 1, the rest (access, lock, config) exit 2; a
  * failed S3 request is reported as S3's, naming the endpoint, bucket, key and the service's or network's code.
  */
-export function asCliError(error: unknown, s3Endpoint = 'AWS S3'): unknown {
+export function asCliError(error: unknown, s3Endpoint = 'AWS S3', stopSignal?: unknown): unknown {
   if (!(error instanceof LoaderError)) return error;
+  if (error.code === 'INTERRUPTED') {
+    const code = stopSignal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
+    return new CliError(error.message, code, error.code, { cause: error });
+  }
   if (error.s3) {
     return new CliError(describeS3Failure(error, error.s3, s3Endpoint), ExitCode.cannotRun, error.code, {
       cause: error,
@@ -368,18 +372,22 @@ export async function runLoadCommand(context: CliContext, options: LoadCommandOp
         );
         let result: LoadResult;
         try {
+          context.stoppable = true;
           result = await load({
             ...settings,
             onProgress: printer.onProgress,
             onNotice: printer.onNotice,
             knex: warehouse.knex,
             dialect: warehouse.dialect,
+            ...(context.signal ? { signal: context.signal } : {}),
           });
         } catch (error) {
+          context.stoppable = false;
           printer.stop();
           await sendAlert(context, scope.config.notifyUrl, loadAlert(warehouse.label, settings, error));
           throw error;
         }
+        context.stoppable = false;
         printer.stop();
         report(scope, options, result, warehouse.label);
         if (result.status === 'failed')
@@ -388,6 +396,6 @@ export async function runLoadCommand(context: CliContext, options: LoadCommandOp
       });
     });
   } catch (error) {
-    throw asCliError(error, s3Endpoint);
+    throw asCliError(error, s3Endpoint, context.signal?.reason);
   }
 }
