@@ -36,7 +36,15 @@ export async function whileHoldingLoadLock<T>(knex: Knex, change: () => Promise<
   try {
     return await change();
   } finally {
-    if ((await knex.schema.hasTable('etl_lock')) && (await knex.schema.hasColumn('etl_lock', 'heartbeat_at')))
-      await releaseLoadLock(knex, me);
+    // The change may have dropped the table, or the holder-identity columns (a rollback below 0007): free the
+    // lock with the columns that are left.
+    if (await knex.schema.hasTable('etl_lock')) {
+      if (await knex.schema.hasColumn('etl_lock', 'heartbeat_at')) await releaseLoadLock(knex, me);
+      else {
+        await knex('etl_lock')
+          .where({ lock_id: 1, holder: me.holder })
+          .update({ holder: null, host: null, pid: null, run_id: null, acquired_at: null });
+      }
+    }
   }
 }
