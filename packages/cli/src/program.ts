@@ -8,6 +8,7 @@ import { registerCheckCommand } from './commands/check.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerDbCommand } from './commands/db.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerDoctorCommand } from './commands/doctor.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerLoadCommand } from './commands/load.js';
 import { registerMigrateCommand } from './commands/migrate.js';
@@ -67,6 +68,7 @@ export function buildProgram(context: CliContext): Command {
   registerAnalyticsCommand(program, context);
   registerReportCommand(program, context);
   registerRunsCommand(program, context);
+  registerDoctorCommand(program, context);
   program.addHelpText('after', PROGRAM_HELP);
   addExamples(program, [
     { run: 'sparkify migrate', says: 'create or update the schema' },

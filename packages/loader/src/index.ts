@@ -37,8 +37,11 @@ export {
   buildCopyStatement,
   buildEventsJsonPaths,
   buildManifest,
+  redactCopyMessage,
   sqlLiteral,
 } from './staging/redshift-sql.js';
+export { bucketRegion, resolveCopyRegion } from './staging/copy-region.js';
+export { deleteProbeObject, firstJsonObject, putProbeObject } from './staging/s3-probe.js';
 export {
   planRedshiftStage,
   type RedshiftStageConfig,
