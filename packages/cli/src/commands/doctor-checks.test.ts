@@ -94,6 +94,13 @@ describe('doctor: migrations', () => {
     });
     expect(judgeMigrations({ applied: 8, pending: 0, changed: 1, total: 8 }, 'postgres').status).toBe('warn');
     expect(judgeMigrations({ applied: 8, pending: 0, changed: 0, total: 8 }, 'postgres').status).toBe('ok');
+    // Tables in the catalog but no visible ledger: not "not migrated", a missing privilege.
+    expect(
+      judgeMigrations({ applied: 0, pending: 8, changed: 0, total: 8 }, 'postgres', {
+        tablesExist: true,
+        user: 'r',
+      }),
+    ).toMatchObject({ status: 'fail', says: expect.stringContaining('r cannot see the migration ledger') });
   });
 });
 

@@ -173,9 +173,23 @@ export interface MigrationCounts {
   total: number;
 }
 
-/** All applied: ready; none: not migrated yet; some: which to run; a changed one: the migrator will refuse it. */
-export function judgeMigrations(status: MigrationCounts, dialect: Dialect): CheckVerdict {
+/** All applied: ready; none: not migrated yet (or not visible to this user); some: which to run; a changed one: the migrator will refuse it. */
+export function judgeMigrations(
+  status: MigrationCounts,
+  dialect: Dialect,
+  seen: { tablesExist: boolean; user: string } = { tablesExist: false, user: '' },
+): CheckVerdict {
   const target = dialect === 'redshift' ? ' --target redshift' : '';
+  if (status.applied === 0 && seen.tablesExist) {
+    // The catalog lists the tables, but the migration ledger is not visible to this user (information_schema
+    // shows only tables one has a privilege on): the schema may well be migrated, by someone else.
+    return {
+      check: 'migrations',
+      status: 'fail',
+      says: `the tables exist, but ${seen.user} cannot see the migration ledger (knex_migrations): no privilege on it`,
+      fix: `GRANT SELECT ON knex_migrations, schema_checksums TO ${printableIdentifier(seen.user)}; or run doctor as the user that migrated`,
+    };
+  }
   if (status.applied === 0) {
     return {
       check: 'migrations',

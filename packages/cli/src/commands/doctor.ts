@@ -37,6 +37,7 @@ import {
   parseRedshiftHost,
   planProbe,
   POSTGRES_SCOPE_NOTE,
+  printableIdentifier,
   privilegesSql,
   type PrivilegeRow,
   type RedshiftHostFacts,
@@ -69,9 +70,23 @@ async function databaseChecks(warehouse: Warehouse): Promise<CheckVerdict[]> {
       rows: { table_name: string; owner: string }[];
     }
   ).rows;
-  const status = await migrationStatus(knex, { dialect: warehouse.dialect });
+  const rights = judgeRights(privileges, ownerRows);
+  let status: Awaited<ReturnType<typeof migrationStatus>>;
+  try {
+    status = await migrationStatus(knex, { dialect: warehouse.dialect });
+  } catch (error) {
+    return [
+      ...rights,
+      {
+        check: 'migrations',
+        status: 'fail',
+        says: `cannot read the migration state: ${messageOf(error)}`,
+        fix: `GRANT SELECT ON knex_migrations, schema_checksums TO ${printableIdentifier(privileges.user_name)}; or run doctor as the user that migrated`,
+      },
+    ];
+  }
   return [
-    ...judgeRights(privileges, ownerRows),
+    ...rights,
     judgeMigrations(
       {
         applied: status.applied,
@@ -80,6 +95,7 @@ async function databaseChecks(warehouse: Warehouse): Promise<CheckVerdict[]> {
         total: status.migrations.filter((row) => row.state !== 'unknown').length,
       },
       warehouse.dialect,
+      { tablesExist: ownerRows.length > 0, user: privileges.user_name },
     ),
   ];
 }
