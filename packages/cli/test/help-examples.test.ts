@@ -33,6 +33,7 @@ const ORDER = [
   'sparkify migrate unlock',
   'sparkify load',
   'sparkify check',
+  'sparkify doctor',
   'sparkify runs',
   'sparkify runs show',
   'sparkify config',
