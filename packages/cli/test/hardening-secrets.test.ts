@@ -86,7 +86,7 @@ afterAll(async () => {
 });
 
 describe('no output, error or ledger row contains a credential', () => {
-  it('with a canary password in DATABASE_URL and a canary AWS secret in the environment: migrate, load, check, config', async () => {
+  it('with a canary password in DATABASE_URL and a canary AWS secret in the environment: migrate, load, check, config, doctor', async () => {
     const env = {
       DATABASE_URL: canaryUrl,
       AWS_SECRET_ACCESS_KEY: AWS_CANARY,
@@ -132,6 +132,8 @@ describe('no output, error or ledger row contains a credential', () => {
     expect(config.code).toBe(0);
     expect(config.stdout).toContain(`${role}:***@`);
     expect((await sparkify('config --json', ['config', '--json'], env)).code).toBe(0);
+    expect((await sparkify('doctor', ['doctor'], env)).code).toBe(0);
+    expect((await sparkify('doctor --json', ['doctor', '--json'], env)).code).toBe(0);
 
     // Failures that quote the connection: wrong port, wrong database, wrong password.
     const unreachable = new URL(canaryUrl);
@@ -164,7 +166,7 @@ describe('no output, error or ledger row contains a credential', () => {
     }
   });
 
-  it('with canaries in a dwh.cfg ([CLUSTER] DB_PASSWORD, [AWS] SECRET): config, dry runs and connection errors', async () => {
+  it('with canaries in a dwh.cfg ([CLUSTER] DB_PASSWORD, [AWS] SECRET): config, dry runs, doctor and connection errors', async () => {
     outputs.splice(0);
     const env = {
       AWS_SECRET_ACCESS_KEY: AWS_CANARY,
@@ -191,6 +193,16 @@ describe('no output, error or ledger row contains a credential', () => {
       (await sparkify('dwh --tls off migrate', [...cfg, '--debug', '--tls', 'off', 'migrate'], env)).code,
     ).toBe(2);
     expect((await sparkify('dwh check', [...cfg, 'check'], env)).code).toBe(2);
+    // The preflight writes (and deletes) its probe on S3 signed with the canary secret, and fails to connect.
+    expect(
+      (
+        await sparkify(
+          'dwh doctor --json',
+          [...cfg, '--tls', 'off', 'doctor', '--json', '--manifest-prefix', 's3://secrets/manifests/'],
+          env,
+        )
+      ).code,
+    ).toBe(2);
     for (const { name, run } of outputs) {
       expect({ name, leaks: leaks(run.stdout + run.stderr) }).toEqual({ name, leaks: [] });
     }

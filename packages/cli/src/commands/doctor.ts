@@ -37,6 +37,7 @@ import {
   parseRedshiftHost,
   planProbe,
   POSTGRES_SCOPE_NOTE,
+  PROBE_TABLE,
   printableIdentifier,
   privilegesSql,
   type PrivilegeRow,
@@ -246,7 +247,7 @@ async function probeCopies(
       }
     }
   } finally {
-    await connection.query(`DROP TABLE IF EXISTS ${plan.createTable.split(' ')[3]}`).catch(() => undefined);
+    await connection.query(`DROP TABLE IF EXISTS ${PROBE_TABLE}`).catch(() => undefined);
     await pool.releaseConnection(connection);
   }
   const verdicts: CheckVerdict[] = [];
