@@ -41,10 +41,11 @@ describe('defaultSuite', () => {
     );
   });
 
-  it('has unique names; the match rate, unknown keys, null rates and the lesser volumes only warn', () => {
+  it('has unique names; the match rate, a gender outside the contract, unknown keys, null rates and the lesser volumes only warn', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(suite.find((check) => check.name === 'match_rate_songplays_song_id')?.severity).toBe('warn');
     expect(suite.filter((check) => check.severity === 'warn').map((check) => check.name)).toEqual([
+      'accepted_values_users_gender',
       'match_rate_songplays_song_id',
       'volume_objects',
       'volume_rejects',

@@ -1,4 +1,4 @@
-import { notNullColumns, starTables, type Table } from '@sparkify/schema';
+import { acceptedValues, notNullColumns, starTables, type Table } from '@sparkify/schema';
 import type { Check } from './check.js';
 import type { CheckSpec } from './check-registry.js';
 import { buildCheck } from './build-check.js';
@@ -60,9 +60,21 @@ export function defaultCheckSpecs(): CheckSpec[] {
       ...reference,
     })),
     { type: 'relationships', table: 'songs', column: 'artist_id', to: 'artists', field: 'artist_id' },
-    { type: 'accepted_values', table: 'songplays', column: 'level', values: ['free', 'paid'] },
-    { type: 'accepted_values', table: 'users', column: 'level', values: ['free', 'paid'] },
-    { type: 'accepted_values', table: 'users', column: 'gender', values: ['F', 'M'] },
+    // One contract with the loader (@sparkify/schema acceptedValues): an enforced field's other values never
+    // load, so its check fails only on a broken warehouse; others (gender) are real data and only warn.
+    ...(
+      [
+        ['songplays', 'level'],
+        ['users', 'level'],
+        ['users', 'gender'],
+      ] as const
+    ).map(([table, column]): CheckSpec => ({
+      type: 'accepted_values',
+      table,
+      column,
+      values: [...acceptedValues[column].values],
+      ...(acceptedValues[column].enforced ? {} : { severity: 'warn' as const }),
+    })),
     ...timeRanges.map((range): CheckSpec => ({ type: 'accepted_range', table: 'time', ...range })),
     { type: 'file_accounting' },
     { type: 'nextsong_reconciliation' },

@@ -25,3 +25,4 @@ export {
   retrySerializationFailures,
   type SerializationRetry,
 } from './serialization-failure.js';
+export { acceptedValues, type AcceptedField } from './accepted-values.js';

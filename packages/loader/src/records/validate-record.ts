@@ -67,6 +67,12 @@ function explain(error: ErrorObject, record: unknown): FieldProblem {
       };
     case 'minLength':
       return { field, reason: `expected a non-empty string, got ${actual}` };
+    case 'enum': {
+      const allowed = (error.params.allowedValues as unknown[])
+        .map((value) => JSON.stringify(value))
+        .join(', ');
+      return { field, reason: `expected one of ${allowed} (values are case-sensitive), got ${actual}` };
+    }
     default:
       return { field, reason: `${error.message ?? 'is invalid'}, got ${actual}` };
   }
