@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadInto, migratedWarehouses, ndjson, play, song, writeFixture } from './fixtures.js';
@@ -63,5 +63,45 @@ describe('a local source with symbolic links and special files', () => {
     });
     // Nothing was loaded by the refused runs.
     expect(await db.knex('songplays').count({ n: '*' })).toEqual([{ n: '0' }]);
+  });
+
+  it('a file whose name is not UTF-8 is a bad object, named with its bytes, and --max-errors quarantines it', async () => {
+    const db = await freshWarehouse();
+    const root = writeFixture({ 'log_data/good.json': day(1541106106796, '10'), 'song_data/README': 'x' });
+    writeFileSync(Buffer.from(`${join(root, 'log_data')}/bad\xff.json`, 'latin1'), day(1541206106796, '11'));
+    const failed = await loadInto(db.knex, { source: { source: root }, oneDataset: true });
+    expect(failed.status).toBe('failed');
+    expect(failed.error?.message).toContain(
+      'the file name is not valid UTF-8 (bad\\xff.json); rename it to load it: log_data/bad\uFFFD.json',
+    );
+    const quarantined = await loadInto(db.knex, { source: { source: root }, oneDataset: true, maxErrors: 1 });
+    expect(quarantined.status).toBe('succeeded');
+    expect(await db.knex('songplays').count({ n: '*' })).toEqual([{ n: '2' }]);
+    const rejects = await db.knex('etl_rejects').where({ run_id: quarantined.runId });
+    expect(rejects.map((reject) => reject.reason as string)).toEqual([
+      expect.stringContaining('not valid UTF-8') as unknown,
+    ]);
+  });
+
+  it('a path longer than the ledger keeps is a bad object under a key cut to fit, and the rest loads', async () => {
+    const db = await freshWarehouse();
+    const root = writeFixture({ 'log_data/good.json': day(1541106106796, '10'), 'song_data/README': 'x' });
+    const deep = join(
+      root,
+      'log_data',
+      ...Array.from({ length: 11 }, (_, level) => `${level}`.padEnd(200, 'd')),
+    );
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(join(deep, 'day.json'), day(1541206106796, '11'));
+    const result = await loadInto(db.knex, { source: { source: root }, oneDataset: true, maxErrors: 1 });
+    expect(result.status).toBe('succeeded');
+    const rejects = await db.knex('etl_rejects').where({ run_id: result.runId });
+    expect(rejects).toHaveLength(1);
+    expect(rejects[0].reason).toMatch(
+      /the path is 22\d\d bytes long; the ledger keeps keys of up to 2048 bytes/,
+    );
+    expect(Buffer.byteLength(rejects[0].object_key as string)).toBeLessThanOrEqual(2048);
+    expect(rejects[0].object_key).toMatch(/…#[0-9a-f]{12}$/);
+    expect(await db.knex('songplays').count({ n: '*' })).toEqual([{ n: '2' }]);
   });
 });

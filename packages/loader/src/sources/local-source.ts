@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -5,6 +6,22 @@ import { createGunzip } from 'node:zlib';
 import { type Dataset, isDataKey, isGzipKey } from '../dataset.js';
 import { LoaderError } from '../errors.js';
 import type { Source, SourceObject } from './source.js';
+
+/** The longest object key the ledger keeps (etl_files.object_key and the like are VARCHAR(2048)). */
+const MAX_KEY_BYTES = 2048;
+
+/** Paths listed whose file name is not valid UTF-8 (as shown, with U+FFFD) → the raw name's bytes as latin1. */
+type BadNames = Map<string, string>;
+
+/** A file name's bytes as printable text: ASCII as is, every other byte as \xNN. */
+function escapedName(latin1: string): string {
+  return [...latin1]
+    .map((char) => {
+      const code = char.charCodeAt(0);
+      return code >= 0x20 && code < 0x7f ? char : `\\x${code.toString(16).padStart(2, '0')}`;
+    })
+    .join('');
+}
 
 /** What a directory entry is, after following symbolic links (a dangling link is `missing`). */
 async function kindOf(path: string): Promise<'file' | 'folder' | 'missing' | string> {
@@ -30,12 +47,13 @@ async function kindOf(path: string): Promise<'file' | 'folder' | 'missing' | str
  */
 async function* walk(
   folder: string,
+  badNames: BadNames,
   real?: string,
   ancestors: ReadonlySet<string> = new Set(),
 ): AsyncGenerator<string> {
   let entries;
   try {
-    entries = await readdir(folder, { withFileTypes: true });
+    entries = await readdir(folder, { withFileTypes: true, encoding: 'buffer' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
@@ -44,9 +62,16 @@ async function* walk(
   // realpath per folder doubles the cost of listing ten thousand song folders).
   const folderReal = real ?? (await realpath(folder));
   const here = new Set([...ancestors, folderReal]);
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  entries.sort((a, b) => Buffer.compare(a.name, b.name));
   for (const entry of entries) {
-    const path = join(folder, entry.name);
+    const name = entry.name.toString('utf8');
+    if (!Buffer.from(name, 'utf8').equals(entry.name)) {
+      // The name is not UTF-8: it cannot be a key (the ledger, manifests and messages are text). A data-named one is
+      // a bad object, named with its bytes escaped; it is counted and quarantinable like a corrupt file.
+      if (isDataKey(name)) badNames.set(join(folder, name), entry.name.toString('latin1'));
+      continue;
+    }
+    const path = join(folder, name);
     const kind = entry.isSymbolicLink()
       ? await kindOf(path)
       : entry.isDirectory()
@@ -55,14 +80,14 @@ async function* walk(
           ? 'file'
           : await kindOf(path);
     if (kind === 'folder') {
-      const childReal = entry.isSymbolicLink() ? await realpath(path) : join(folderReal, entry.name);
+      const childReal = entry.isSymbolicLink() ? await realpath(path) : join(folderReal, name);
       if (here.has(childReal)) {
         throw new LoaderError(
           'SOURCE_INVALID',
           `${path} is a symbolic link to a folder it is inside (${childReal}): the listing would never end; remove the link`,
         );
       }
-      yield* walk(path, childReal, here);
+      yield* walk(path, badNames, childReal, here);
     } else if (kind === 'file') yield path;
     else if (isDataKey(path)) {
       const what =
@@ -75,24 +100,55 @@ async function* walk(
   }
 }
 
+/** The walk's files, then the data-named files whose names are not UTF-8 (listed so they are counted, not lost). */
+async function* walkWithBadNames(folder: string, badNames: BadNames): AsyncGenerator<string> {
+  const before = new Set(badNames.keys());
+  yield* walk(folder, badNames);
+  for (const path of badNames.keys()) if (!before.has(path)) yield path;
+}
+
 /** A local folder per dataset (normally `<root>/song_data` and `<root>/log_data`). */
 export function localSource(folders: Record<Dataset, string>, root: string): Source {
+  const badNames: BadNames = new Map();
+  /** Listed objects that are bad as such (a name that is not UTF-8, a path too long to keep): key → why. */
+  const unreadable = new Map<string, string>();
   return {
     description: Object.values(folders).join(', '),
     retries: 0,
     async *list(dataset) {
-      for await (const path of walk(folders[dataset])) {
+      for await (const path of walkWithBadNames(folders[dataset], badNames)) {
         if (!isDataKey(path)) continue;
-        const info = await stat(path);
+        let key = relative(root, path).split(sep).join('/');
+        const bad = badNames.get(path);
+        if (bad !== undefined) {
+          unreadable.set(key, `the file name is not valid UTF-8 (${escapedName(bad)}); rename it to load it`);
+        } else if (Buffer.byteLength(key) > MAX_KEY_BYTES) {
+          // The ledger keeps keys up to 2048 bytes (as S3's 1024 always fit): a longer path is a bad object under a
+          // key cut to fit, with a hash of the whole path so that two long paths never share one.
+          const whole = key;
+          const hash = createHash('sha256').update(whole).digest('hex').slice(0, 12);
+          key = `${Buffer.from(whole)
+            .subarray(0, MAX_KEY_BYTES - 64)
+            .toString('utf8')
+            .replace(/\uFFFD$/, '')}…#${hash}`;
+          unreadable.set(
+            key,
+            `the path is ${Buffer.byteLength(whole)} bytes long; the ledger keeps keys of up to ${MAX_KEY_BYTES} bytes: move it to a shorter path`,
+          );
+        }
+        const info = unreadable.has(key) ? { size: 0, mtimeMs: 0 } : await stat(path);
         yield {
           dataset,
-          key: relative(root, path).split(sep).join('/'),
+          key,
           etag: `${info.size.toString(16)}-${Math.trunc(info.mtimeMs).toString(16)}`,
           size: info.size,
         } satisfies SourceObject;
       }
     },
     async *read(object) {
+      const reason = unreadable.get(object.key);
+      // The reason first: a reason stored after a 2,000-byte key would be cut off.
+      if (reason !== undefined) throw new LoaderError('OBJECT_UNREADABLE', `${reason}: ${object.key}`);
       const path = join(root, ...object.key.split('/'));
       // Small objects (one song each, in production) in one read of their size, not a 256 KB stream buffer.
       const highWaterMark = Math.max(16 * 1024, Math.min(256 * 1024, object.size + 1));
