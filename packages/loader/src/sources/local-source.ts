@@ -43,7 +43,8 @@ async function kindOf(path: string): Promise<'file' | 'folder' | 'missing' | str
  * Every regular file under `folder`, sorted, following symbolic links to files and folders (a folder that links
  * back to one it is inside is refused: it would never end). A data-named entry that is not a readable file (a
  * dangling link, a FIFO, a socket) is refused by name instead of skipped: skipping it would lose its data with
- * exit 0. Other names are not data and are passed over whatever they are.
+ * exit 0. Other names are not data and are passed over whatever they are. A data-named file whose name is not UTF-8
+ * is yielded as shown (with U+FFFD) and recorded in `badNames`, so that it is counted as a bad object, not lost.
  */
 async function* walk(
   folder: string,
@@ -68,7 +69,10 @@ async function* walk(
     if (!Buffer.from(name, 'utf8').equals(entry.name)) {
       // The name is not UTF-8: it cannot be a key (the ledger, manifests and messages are text). A data-named one is
       // a bad object, named with its bytes escaped; it is counted and quarantinable like a corrupt file.
-      if (isDataKey(name)) badNames.set(join(folder, name), entry.name.toString('latin1'));
+      if (isDataKey(name)) {
+        badNames.set(join(folder, name), entry.name.toString('latin1'));
+        yield join(folder, name);
+      }
       continue;
     }
     const path = join(folder, name);
@@ -100,13 +104,6 @@ async function* walk(
   }
 }
 
-/** The walk's files, then the data-named files whose names are not UTF-8 (listed so they are counted, not lost). */
-async function* walkWithBadNames(folder: string, badNames: BadNames): AsyncGenerator<string> {
-  const before = new Set(badNames.keys());
-  yield* walk(folder, badNames);
-  for (const path of badNames.keys()) if (!before.has(path)) yield path;
-}
-
 /** A local folder per dataset (normally `<root>/song_data` and `<root>/log_data`). */
 export function localSource(folders: Record<Dataset, string>, root: string): Source {
   const badNames: BadNames = new Map();
@@ -116,7 +113,7 @@ export function localSource(folders: Record<Dataset, string>, root: string): Sou
     description: Object.values(folders).join(', '),
     retries: 0,
     async *list(dataset) {
-      for await (const path of walkWithBadNames(folders[dataset], badNames)) {
+      for await (const path of walk(folders[dataset], badNames)) {
         if (!isDataKey(path)) continue;
         let key = relative(root, path).split(sep).join('/');
         const bad = badNames.get(path);

@@ -347,7 +347,12 @@ export async function stageToRedshift(
   }
   await uploadStageFiles(options.s3, plan.uploads);
   const copies: CopyOutcome[] = [];
-  const copied = new Set<string>();
+  // Running totals for progress (summing every COPY again after each would cost the square of the objects).
+  const sizeOf = new Map(plan.objects.map((object) => [object.key, object.size]));
+  const bytesTotal = plan.objects.reduce((sum, object) => sum + object.size, 0);
+  let bytesCopied = 0;
+  let rowsLoaded = 0;
+  let rejected = 0;
   const connection = (await knex.client.acquireConnection()) as SqlSession;
   try {
     for (const statement of plan.statements) {
@@ -358,26 +363,25 @@ export async function stageToRedshift(
       }
       const copy = await runCopy(connection, statement);
       copies.push(copy);
-      if (statement.key) copied.add(statement.key);
+      rejected += copy.errors.length;
       if (!copy.succeeded) {
         // A failed COPY fails the run: as bad records when its load errors are over --max-errors (MAXERROR is
         // one more, so that is the normal case), otherwise with Redshift's own error.
-        const rejected = copies.reduce((sum, done) => sum + done.errors.length, 0);
         if (rejected <= options.maxErrors) {
           throw new LoaderError('COPY_FAILED', `Redshift COPY failed: ${copy.failure ?? 'unknown error'}`);
         }
         break;
       }
+      rowsLoaded += copy.loaded;
+      // Redshift reads the bytes, not this process: progress is the planned size of the objects copied.
+      bytesCopied += statement.key ? (sizeOf.get(statement.key) ?? 0) : 0;
       options.onProgress?.({
         stage: 'stage',
         objectsDone: copies.length,
         objectsTotal: plan.objects.length,
-        records: copies.reduce((sum, done) => sum + done.loaded, 0),
-        // Redshift reads the bytes, not this process: progress is the planned size of the objects copied.
-        bytes: plan.objects
-          .filter((object) => copied.has(object.key))
-          .reduce((sum, object) => sum + object.size, 0),
-        bytesTotal: plan.objects.reduce((sum, object) => sum + object.size, 0),
+        records: rowsLoaded,
+        bytes: bytesCopied,
+        bytesTotal,
       });
     }
   } catch (error) {

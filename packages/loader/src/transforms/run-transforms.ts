@@ -102,7 +102,7 @@ export interface TransformStatement {
   fillsLoadObjects?: true;
   /**
    * A temporary table to hand to the target's tuning afterwards (ANALYZE on PostgreSQL); with `ifRows`, only when
-   * rows were added to it since it was last handed over.
+   * the statements since the last hand-over (of any table) changed rows.
    */
   tableFilled?: { table: string; ifRows?: true };
 }
@@ -253,7 +253,8 @@ export async function runTransforms(
   });
   let before: Record<StarTable, number> | undefined;
   let step: TransformStatement['step'] | undefined;
-  const rowsSinceFilled = new Map<string, number>();
+  // Rows changed since a table was last handed to the tuning (for `ifRows`).
+  let rowsSinceFilled = 0;
   for (const statement of plan) {
     if (statement.step !== step) {
       step = statement.step;
@@ -289,12 +290,12 @@ export async function runTransforms(
         );
       }
     }
-    for (const [table, rows] of rowsSinceFilled) rowsSinceFilled.set(table, rows + changed);
+    rowsSinceFilled += changed;
     if (statement.tableFilled) {
       const { table, ifRows } = statement.tableFilled;
-      if (!ifRows || (rowsSinceFilled.get(table) ?? 0) > 0) {
+      if (!ifRows || rowsSinceFilled > 0) {
         await options.tuning.temporaryTableFilled(trx, table);
-        rowsSinceFilled.set(table, 0);
+        rowsSinceFilled = 0;
       }
     }
   }
