@@ -2,11 +2,11 @@ import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { folderSink, generateDataset, type GenerateSummary } from '@sparkify/generator';
-import { createTestDatabase, type TestDatabase } from '@sparkify/testkit';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { removeTempFolders, runSparkify, tempFolder } from './run-sparkify.js';
-import { later, laterLog } from './later-delivery.js';
+import type { GenerateSummary } from '@sparkify/generator';
+import type { TestDatabase } from '@sparkify/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeTempFolders, runSparkify } from './run-sparkify.js';
+import { later, loadSampleLikeWarehouse } from './sample-like-warehouse.js';
 
 afterAll(removeTempFolders);
 
@@ -25,27 +25,7 @@ let work: string;
 let truth: GenerateSummary;
 
 beforeAll(async () => {
-  db = await createTestDatabase(inject('pgUrl'), 'cli_analytics');
-  work = tempFolder('sparkify-analytics-');
-  env = { DATABASE_URL: db.url, SPARKIFY_HOME: join(work, 'home') };
-  // Like the public sample: a 71-song catalogue that almost no play matches.
-  truth = await generateDataset(
-    { songs: 71, events: 8000, days: 30, seed: 'sample-like', matchRate: 0.0005 },
-    folderSink(join(work, 'data')),
-  );
-  // A second delivery, a month later, with bad lines quarantined by --max-errors.
-  mkdirSync(join(work, 'later', 'log_data', '2018', '12'), { recursive: true });
-  writeFileSync(join(work, 'later', later.key), laterLog());
-  expect((await runSparkify(['migrate'], { env })).code).toBe(0);
-  for (const args of [
-    ['load', '--source', join(work, 'data')],
-    ['load', '--source', join(work, 'later'), '--max-errors', '100'],
-    ['check'],
-    ['check'],
-  ]) {
-    const run = await runSparkify(args, { env });
-    expect(run.code, run.stdout + run.stderr).toBeLessThanOrEqual(1);
-  }
+  ({ db, env, work, truth } = await loadSampleLikeWarehouse());
 }, 180_000);
 afterAll(() => db?.drop());
 
