@@ -77,7 +77,8 @@ describe('sparkify infra plan', () => {
     const policy = Object.entries(template.Resources).find(([id]) => id.startsWith('CopyReadPolicy'))![1];
     const resources = JSON.stringify(policy.Properties!.PolicyDocument);
     expect(resources).toContain('"arn:aws:s3:::udacity-dend/log_data/*"');
-    expect(resources).toContain('"arn:aws:s3:::udacity-dend/log_json_path.json"');
+    // LOG_JSONPATH is accepted from dwh.cfg but not read (COPY loads records whole): the role gets no read on it.
+    expect(resources).not.toContain('log_json_path.json');
     expect(resources).toContain('"arn:aws:s3:::team-bucket/manifests/*"');
     expect(resources).not.toMatch(/"s3:\*"|"Resource":"\*"|"\*"/);
   });

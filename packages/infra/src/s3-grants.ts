@@ -14,9 +14,7 @@ export interface CopyRead {
 export interface CopyLocations {
   songData?: string;
   logData?: string;
-  /** A JSONPaths object for the events COPY. */
-  logJsonPath?: string;
-  /** Where the loader writes manifests and the generated JSONPaths file. */
+  /** Where the loader writes its manifests. */
   manifestPrefix?: string;
 }
 
@@ -49,12 +47,11 @@ export function parseCopyRead(url: string, kind: CopyRead['kind'], purpose: stri
   return { bucket: match[1]!, key, kind, purpose };
 }
 
-/** The reads COPY needs for a loader configuration: song and log data, the JSONPaths object, the manifests. */
+/** The reads COPY needs for a loader configuration: song and log data and the manifests. */
 export function copyReadsFor(locations: CopyLocations): CopyRead[] {
   const reads: CopyRead[] = [];
   if (locations.songData) reads.push(parseCopyRead(locations.songData, 'prefix', 'song data'));
   if (locations.logData) reads.push(parseCopyRead(locations.logData, 'prefix', 'log data'));
-  if (locations.logJsonPath) reads.push(parseCopyRead(locations.logJsonPath, 'object', 'log JSONPaths'));
   if (locations.manifestPrefix) reads.push(parseCopyRead(locations.manifestPrefix, 'prefix', 'manifests'));
   return reads;
 }

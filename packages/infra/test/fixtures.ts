@@ -9,7 +9,6 @@ import {
 export const LOCATIONS = {
   songData: 's3://udacity-dend/song_data',
   logData: 's3://udacity-dend/log_data',
-  logJsonPath: 's3://udacity-dend/log_json_path.json',
   manifestPrefix: 's3://sparkify-team/manifests/',
 };
 

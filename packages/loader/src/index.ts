@@ -33,13 +33,7 @@ export {
   type RecordRules,
 } from './records/ambiguous-json.js';
 export { validateRecord, schemaFiles } from './records/validate-record.js';
-export {
-  buildCopyStatement,
-  buildEventsJsonPaths,
-  buildManifest,
-  redactCopyMessage,
-  sqlLiteral,
-} from './staging/redshift-sql.js';
+export { buildCopyStatement, buildManifest, redactCopyMessage, sqlLiteral } from './staging/redshift-sql.js';
 export { bucketRegion, resolveCopyRegion } from './staging/copy-region.js';
 export { deleteProbeObject, firstJsonObject, putProbeObject } from './staging/s3-probe.js';
 export {

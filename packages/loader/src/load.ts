@@ -235,7 +235,11 @@ function openStager(options: LoadOptions, source: Source): Stager {
       'The redshift target needs an IAM role ARN and a manifest location',
     );
   }
-  return redshiftStager(source, options.s3Client, { ...options.redshift, maxErrors: options.maxErrors ?? 0 });
+  return redshiftStager(source, options.s3Client, {
+    ...options.redshift,
+    maxErrors: options.maxErrors ?? 0,
+    ...(options.recordRules ? { rules: options.recordRules } : {}),
+  });
 }
 
 /** The listing, the load plan and the staging plan: the one plan step of a real run and a dry run. */

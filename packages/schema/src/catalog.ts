@@ -110,6 +110,16 @@ export const stagingSongs: Table = {
   redshift: { diststyle: 'EVEN', backup: false },
 };
 
+/**
+ * Where records wait, whole, for the warehouse's validation pass (migration 0009): `raw` is what a Redshift COPY
+ * fills (one SUPER column, Redshift only), `docs` the same documents with their object id (SUPER on Redshift,
+ * JSONB on PostgreSQL). Not in `catalog`: they hold no column of the format, only documents.
+ */
+export const stagingDocuments = {
+  events: { raw: 'staging_events_raw', docs: 'staging_events_docs' },
+  songs: { raw: 'staging_songs_raw', docs: 'staging_songs_docs' },
+} as const;
+
 /** The event identity: two distinct events never share it (session ids repeat across users, apps and years). */
 export const eventIdentity = ['user_id', 'session_id', 'item_in_session', 'start_time'] as const;
 

@@ -7,6 +7,7 @@ import { songKeys } from './migrations/0005-song-keys.js';
 import { loadObservations } from './migrations/0006-load-observations.js';
 import { lockHolderIdentity } from './migrations/0007-lock-holder-identity.js';
 import { eventIdentity } from './migrations/0008-event-identity.js';
+import { stagingDocuments } from './migrations/0009-staging-documents.js';
 
 /** Every migration, oldest first. Append new ones; never edit one that has been released. */
 export const migrations: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   loadObservations,
   lockHolderIdentity,
   eventIdentity,
+  stagingDocuments,
 ];

@@ -10,6 +10,7 @@ import {
   judgeRegions,
   judgeRights,
   ownersSql,
+  tablesALoadOwns,
   parseRedshiftHost,
   planProbe,
   privilegesSql,
@@ -27,7 +28,7 @@ const row = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 const owned = (owner: string) =>
-  ['staging_events', 'staging_songs', 'songplays', 'users', 'songs', 'artists', 'time'].map((table_name) => ({
+  tablesALoadOwns('postgres').map((table_name) => ({
     table_name,
     owner,
   }));
@@ -41,42 +42,51 @@ describe('doctor: the checks of a target', () => {
   });
 
   it('sends catalog SQL with no glued text and nothing Redshift lacks', () => {
-    const owners = ownersSql();
+    const owners = ownersSql('redshift');
     expect(owners.sql.match(/\?/g)).toHaveLength(owners.bindings.length);
-    expect(owners.bindings).toEqual(expect.arrayContaining(['staging_events', 'staging_songs', 'songplays']));
+    expect(owners.bindings).toEqual(
+      expect.arrayContaining(['staging_events', 'staging_events_raw', 'staging_songs_docs', 'songplays']),
+    );
+    expect(ownersSql('postgres').bindings).not.toContain('staging_events_raw');
     for (const sql of [privilegesSql, owners.sql]) expect(portableSqlViolations(sql)).toEqual([]);
   });
 });
 
 describe('doctor: rights', () => {
   it('all granted and every table owned: three ✓', () => {
-    expect(judgeRights(row(), owned('loader')).map((verdict) => verdict.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(judgeRights(row(), owned('loader'), 'postgres').map((verdict) => verdict.status)).toEqual([
+      'ok',
+      'ok',
+      'ok',
+    ]);
   });
 
   it('no CREATE, no TEMP: each a ✗ with the GRANT that fixes it, an IAM user quoted', () => {
     const [create, temp] = judgeRights(
       row({ user_name: 'IAM:loader', can_create: 'f', can_temp: false }),
       owned('IAM:loader'),
+      'postgres',
     );
     expect(create).toMatchObject({ status: 'fail', fix: 'GRANT CREATE ON SCHEMA public TO "IAM:loader";' });
     expect(temp).toMatchObject({ status: 'fail', fix: 'GRANT TEMP ON DATABASE dev TO "IAM:loader";' });
   });
 
   it('tables owned by someone else: ✗ naming each with its owner, unless a superuser', () => {
-    const [, , ownership] = judgeRights(row(), [
-      ...owned('loader').slice(1),
-      { table_name: 'staging_events', owner: 'admin' },
-    ]);
+    const [, , ownership] = judgeRights(
+      row(),
+      [...owned('loader').slice(1), { table_name: 'staging_events', owner: 'admin' }],
+      'postgres',
+    );
     expect(ownership).toMatchObject({
       status: 'fail',
       says: expect.stringContaining('staging_events (owner admin)'),
       fix: 'ALTER TABLE staging_events OWNER TO loader;',
     });
-    expect(judgeRights(row({ is_superuser: 't' }), owned('admin'))[2]!.status).toBe('ok');
+    expect(judgeRights(row({ is_superuser: 't' }), owned('admin'), 'postgres')[2]!.status).toBe('ok');
   });
 
   it('no tables yet: "not migrated yet", not a failure of rights', () => {
-    const [, , ownership] = judgeRights(row(), []);
+    const [, , ownership] = judgeRights(row(), [], 'postgres');
     expect(ownership).toMatchObject({ status: 'skip', says: expect.stringContaining('not migrated yet') });
   });
 });

@@ -1,5 +1,5 @@
 import { sqlLiteral } from '@sparkify/loader';
-import { type Dialect, stagingEvents, stagingSongs, starTables } from '@sparkify/schema';
+import { type Dialect, stagingDocuments, stagingEvents, stagingSongs, starTables } from '@sparkify/schema';
 
 /**
  * The pure half of `sparkify doctor`: which checks a target gets, the SQL they send, and how each answer becomes one
@@ -62,20 +62,29 @@ export const privilegesSql = `SELECT current_user AS user_name, current_database
        has_database_privilege(current_database(), 'TEMP') AS can_temp,
        (SELECT usesuper FROM pg_user WHERE usename = current_user) AS is_superuser`;
 
-/** The tables a load empties or rewrites: staging (TRUNCATE before each COPY) and the star. */
-export const tablesALoadOwns: readonly string[] = [
-  stagingEvents.name,
-  stagingSongs.name,
-  ...starTables.map((table) => table.name),
-];
+/**
+ * The tables a load empties or rewrites: staging, the documents the validation pass reads (TRUNCATE before the
+ * COPYs; the raw tables COPY fills exist on Redshift only) and the star.
+ */
+export function tablesALoadOwns(dialect: Dialect): string[] {
+  return [
+    stagingEvents.name,
+    stagingSongs.name,
+    ...Object.values(stagingDocuments).flatMap((tables) =>
+      dialect === 'redshift' ? [tables.raw, tables.docs] : [tables.docs],
+    ),
+    ...starTables.map((table) => table.name),
+  ];
+}
 
 /** The owners of the tables a load needs to own, by knex bindings (one `?` per table). */
-export function ownersSql(): { sql: string; bindings: string[] } {
+export function ownersSql(dialect: Dialect): { sql: string; bindings: string[] } {
+  const tables = tablesALoadOwns(dialect);
   return {
     sql:
       'SELECT tablename AS table_name, tableowner AS owner FROM pg_tables ' +
-      `WHERE schemaname = current_schema() AND tablename IN (${tablesALoadOwns.map(() => '?').join(', ')})`,
-    bindings: [...tablesALoadOwns],
+      `WHERE schemaname = current_schema() AND tablename IN (${tables.map(() => '?').join(', ')})`,
+    bindings: tables,
   };
 }
 
@@ -104,6 +113,7 @@ export function printableIdentifier(name: string): string {
 export function judgeRights(
   row: PrivilegeRow,
   owners: readonly { table_name: string; owner: string }[],
+  dialect: Dialect,
 ): CheckVerdict[] {
   const user = row.user_name;
   const who = printableIdentifier(user);
@@ -139,7 +149,9 @@ export function judgeRights(
     });
     return verdicts;
   }
-  const missing = tablesALoadOwns.filter((name) => !owners.some((owner) => owner.table_name === name));
+  const missing = tablesALoadOwns(dialect).filter(
+    (name) => !owners.some((owner) => owner.table_name === name),
+  );
   const foreign = owners.filter((owner) => owner.owner !== user);
   if (superuser || foreign.length === 0) {
     verdicts.push({
@@ -330,7 +342,7 @@ export function judgeRegions(
       check: 'regions',
       status: 'fail',
       says: outcome.refused,
-      fix: 'keep the source, the manifest prefix and the JSONPaths file in one region, and --copy-region (if set) equal to it',
+      fix: 'keep the source and the manifest prefix in one region, and --copy-region (if set) equal to it',
     };
   }
   const data =

@@ -65,13 +65,13 @@ const awsFailure = (error: unknown) =>
 async function databaseChecks(warehouse: Warehouse): Promise<CheckVerdict[]> {
   const { knex } = warehouse;
   const privileges = ((await knex.raw(privilegesSql)) as { rows: PrivilegeRow[] }).rows[0]!;
-  const owners = ownersSql();
+  const owners = ownersSql(warehouse.dialect);
   const ownerRows = (
     (await knex.raw(owners.sql, owners.bindings)) as {
       rows: { table_name: string; owner: string }[];
     }
   ).rows;
-  const rights = judgeRights(privileges, ownerRows);
+  const rights = judgeRights(privileges, ownerRows, warehouse.dialect);
   let status: Awaited<ReturnType<typeof migrationStatus>>;
   try {
     status = await migrationStatus(knex, { dialect: warehouse.dialect });
@@ -348,7 +348,6 @@ async function redshiftChecks(
         {
           data: [source.locations.songs, source.locations.events],
           manifestPrefix,
-          ...(config.s3.logJsonPath ? { jsonPaths: config.s3.logJsonPath } : {}),
         },
         config.copyRegion,
       );
@@ -364,7 +363,7 @@ async function redshiftChecks(
       {
         check: 'manifest-write',
         status: 'fail',
-        says: 'no manifest prefix: the load writes its manifests (and the JSONPaths file) there',
+        says: 'no manifest prefix: the load writes its manifests there',
         fix: 'pass --manifest-prefix s3://bucket/prefix/ or set SPARKIFY_MANIFEST_PREFIX',
       },
       ...skipped(['role-reads-manifest'], 'no manifest prefix'),

@@ -57,7 +57,6 @@ export function copyLocationsFrom(
         'no data yet; plan again with --source s3://bucket/prefix/',
     );
   }
-  if (isS3(config.s3.logJsonPath)) locations.logJsonPath = config.s3.logJsonPath;
   const manifestPrefix = options.manifestPrefix ?? config.s3.manifestPrefix;
   if (manifestPrefix) locations.manifestPrefix = manifestPrefix;
   else

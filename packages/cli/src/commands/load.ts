@@ -164,12 +164,17 @@ function loadSettings(
     if (!config.iamRoleArn || !manifestPrefix) {
       throw new CliError(`The redshift target needs ${missing.join(' and ')}.`);
     }
+    if (options.strictKeys) {
+      throw new CliError(
+        '--strict-keys works on the postgres target only: the validation pass in Redshift judges the keys of the ' +
+          'format, not the keys a record adds (those are ignored, as without --strict-keys)',
+      );
+    }
     settings.redshift = {
       iamRoleArn: config.iamRoleArn,
       // COPY's REGION is where the data is, not where the SDK calls go (AWS_REGION).
       region: config.copyRegion,
       manifestPrefix,
-      logJsonPath: config.s3.logJsonPath,
       sample: wholeNumber('--sample', options.sample, 20, 100_000),
       serverless: options.serverless ?? Boolean(config.redshift?.workgroup),
     };
@@ -284,7 +289,7 @@ export function registerLoadCommand(program: Command, context: CliContext): void
     .addOption(
       new Option('--sample <n>', 'redshift: objects per dataset validated before any COPY').default('20'),
     )
-    .addOption(new Option('--manifest-prefix <s3url>', 'redshift: where manifests and JSONPaths are written'))
+    .addOption(new Option('--manifest-prefix <s3url>', 'redshift: where the manifests are written'))
     .addOption(
       new Option(
         '--serverless',
@@ -349,6 +354,12 @@ export async function runLoadCommand(context: CliContext, options: LoadCommandOp
     return await runWithConfig(context, options, async (scope) => {
       s3Endpoint = s3EndpointLabel(scope.config, options.endpoint);
       const settings = loadSettings(options, scope.config);
+      if (scope.config.target === 'redshift' && scope.config.s3.logJsonPath) {
+        scope.err(
+          'note: LOG_JSONPATH is not used: COPY loads each record whole and the validation pass in the warehouse ' +
+            'reads its keys by name (the JSONPaths file can go)',
+        );
+      }
       // A Redshift dry run prints what would be sent without contacting the cluster.
       if (options.dryRun && scope.config.target === 'redshift') {
         const result = await load({ ...settings, dialect: 'redshift' });

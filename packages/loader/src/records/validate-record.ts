@@ -43,39 +43,60 @@ function valueAt(record: unknown, pointer: string): unknown {
   return current;
 }
 
-function explain(error: ErrorObject, record: unknown): FieldProblem {
-  const field = error.instancePath || null;
-  const actual = describeValue(valueAt(record, error.instancePath));
-  switch (error.keyword) {
+/** One way a record breaks its JSON Schema, as ajv reports it (or as the warehouse's validation pass names it). */
+export interface SchemaFailure {
+  keyword: string;
+  /** The JSON pointer of the value that failed ('' for the record itself). */
+  instancePath: string;
+  params: Record<string, unknown>;
+}
+
+/** Why a NextSong event's failure of the schema's `then` branch matters, appended to its reason. */
+export const NEXTSONG_NEEDS = ' (a NextSong event must carry song, artist, length and userId)';
+
+/**
+ * The words for one failure: the same whether ajv found it in this process or the warehouse's validation pass
+ * found it in SQL. `actual` describes the value found (the warehouse pass names the rule without the value).
+ */
+export function explainFailure(failure: SchemaFailure, actual?: string): FieldProblem {
+  const { keyword, instancePath, params } = failure;
+  const field = instancePath || null;
+  const got = actual === undefined ? '' : `, got ${actual}`;
+  switch (keyword) {
     case 'required':
       return {
-        field: `${error.instancePath}/${String(error.params.missingProperty)}`,
+        field: `${instancePath}/${String(params.missingProperty)}`,
         reason: 'is missing (every key of the format is required)',
       };
     case 'type':
-      if (!field) return { field: null, reason: `expected a JSON object, got ${actual}` };
-      return { field, reason: `expected ${String(error.params.type).replace(',', ' or ')}, got ${actual}` };
+      if (!field) return { field: null, reason: `expected a JSON object${got}` };
+      return { field, reason: `expected ${String(params.type).replace(',', ' or ')}${got}` };
     case 'pattern':
       return field === '/userId'
-        ? { field, reason: `expected digits as a string, or "" for a logged-out event, got ${actual}` }
-        : { field, reason: `expected text matching ${String(error.params.pattern)}, got ${actual}` };
+        ? { field, reason: `expected digits as a string, or "" for a logged-out event${got}` }
+        : { field, reason: `expected text matching ${String(params.pattern)}${got}` };
     case 'minimum':
     case 'maximum':
-      return {
-        field,
-        reason: `expected a value ${error.params.comparison} ${error.params.limit}, got ${actual}`,
-      };
+      return { field, reason: `expected a value ${String(params.comparison)} ${String(params.limit)}${got}` };
     case 'minLength':
-      return { field, reason: `expected a non-empty string, got ${actual}` };
+      return { field, reason: `expected a non-empty string${got}` };
     case 'enum': {
-      const allowed = (error.params.allowedValues as unknown[])
-        .map((value) => JSON.stringify(value))
-        .join(', ');
-      return { field, reason: `expected one of ${allowed} (values are case-sensitive), got ${actual}` };
+      const allowed = (params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ');
+      return { field, reason: `expected one of ${allowed} (values are case-sensitive)${got}` };
     }
     default:
-      return { field, reason: `${error.message ?? 'is invalid'}, got ${actual}` };
+      return { field, reason: `is invalid (${keyword})${got}` };
   }
+}
+
+function explain(error: ErrorObject, record: unknown): FieldProblem {
+  if (!['required', 'type', 'pattern', 'minimum', 'maximum', 'minLength', 'enum'].includes(error.keyword)) {
+    return {
+      field: error.instancePath || null,
+      reason: `${error.message ?? 'is invalid'}, got ${describeValue(valueAt(record, error.instancePath))}`,
+    };
+  }
+  return explainFailure(error, describeValue(valueAt(record, error.instancePath)));
 }
 
 /** Validates a parsed record against its dataset's JSON Schema; null when it is valid. */
@@ -88,7 +109,7 @@ export function validateRecord(dataset: Dataset, record: unknown): FieldProblem 
   const problem = explain(first, record);
   // A NextSong event that lacks what a songplay needs deserves to say so.
   if (dataset === 'events' && first.schemaPath.startsWith('#/then')) {
-    problem.reason += ' (a NextSong event must carry song, artist, length and userId)';
+    problem.reason += NEXTSONG_NEEDS;
   }
   return problem;
 }

@@ -15,14 +15,14 @@ export async function bucketRegion(s3: S3Client, bucket: string): Promise<string
 
 /**
  * COPY's REGION: the data's region, which is not the SDK's AWS_REGION and not necessarily the cluster's. With
- * REGION every file COPY reads, the manifest and the JSONPaths file included, must be in that one region
+ * REGION every file COPY reads, the manifests included, must be in that one region
  * (https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-source-s3.html), so the buckets are checked
  * before any COPY and a mismatch is refused naming bucket and region. Without a configured region, the data
  * bucket's own is used.
  */
 export async function resolveCopyRegion(
   s3: S3Client,
-  urls: { data: readonly string[]; manifestPrefix: string; jsonPaths?: string },
+  urls: { data: readonly string[]; manifestPrefix: string },
   configured?: string,
 ): Promise<string> {
   const buckets = new Map<string, string>();
@@ -46,7 +46,6 @@ export async function resolveCopyRegion(
   const found = [];
   for (const url of urls.data) found.push(await ask(url, 'the source data'));
   found.push(await ask(urls.manifestPrefix, 'the manifest prefix'));
-  if (urls.jsonPaths) found.push(await ask(urls.jsonPaths, 'the JSONPaths file'));
   const region = configured ?? found[0]!.region;
   const elsewhere = found.find((entry) => entry.region !== region);
   if (elsewhere) {
@@ -54,7 +53,7 @@ export async function resolveCopyRegion(
       'CONFIG_INVALID',
       `Bucket ${elsewhere.bucket} (${elsewhere.role}) is in ${elsewhere.region}, but COPY reads everything from ` +
         `${region}${configured ? ' (--copy-region)' : ` (the region of bucket ${found[0]!.bucket})`}: COPY's REGION ` +
-        'applies to the data, the manifest and the JSONPaths file alike. Put them in one region.',
+        'applies to the data and the manifests alike. Put them in one region.',
     );
   }
   return region;

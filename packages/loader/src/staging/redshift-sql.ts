@@ -1,7 +1,6 @@
-import { quoteLiteral, stagingEvents, stagingSongs } from '@sparkify/schema';
+import { quoteLiteral, stagingDocuments } from '@sparkify/schema';
 import type { Dataset } from '../dataset.js';
 import { LoaderError } from '../errors.js';
-import { copyColumns } from '../records/encode-record.js';
 import type { SourceObject } from '../sources/source.js';
 
 /**
@@ -18,19 +17,9 @@ export function buildManifest(objects: readonly SourceObject[]): string {
   return `${JSON.stringify({ entries: objects.map((object) => ({ url: object.key, mandatory: true })) }, null, 2)}\n`;
 }
 
-/** The JSONPaths file for events, generated from the catalog: element i feeds COPY column i. */
-export function buildEventsJsonPaths(): string {
-  const paths = stagingEvents.columns
-    .filter((column) => column.jsonKey !== undefined)
-    .map((column) => `$['${column.jsonKey}']`);
-  return `${JSON.stringify({ jsonpaths: paths }, null, 2)}\n`;
-}
-
 export interface CopyStatementOptions {
   dataset: Dataset;
   manifestUrl: string;
-  /** Events: the JSONPaths file's URL; songs use 'auto' (their keys are already the column names). */
-  jsonPathsUrl?: string;
   iamRoleArn: string;
   region?: string;
   /** Bad records tolerated (as --max-errors): the COPY's MAXERROR is one more. */
@@ -41,7 +30,13 @@ export interface CopyStatementOptions {
 const ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]{1,512}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 
-/** The COPY for one dataset and one manifest, with every literal validated and quoted; no bind parameters. */
+/**
+ * The COPY for one dataset and one manifest, with every literal validated and quoted; no bind parameters. It
+ * loads each record whole into the dataset's raw table (one SUPER column, `FORMAT JSON 'noshred'`): typed
+ * columns would let COPY refuse a bad value with a vaguer error, or accept one the JSON Schemas refuse, where the
+ * validation pass that follows names the field and the rule (https://docs.aws.amazon.com/redshift/latest/dg/copy_json.html).
+ * COPY still refuses what is not JSON, with its line number (SYS_LOAD_ERROR_DETAIL).
+ */
 export function buildCopyStatement(options: CopyStatementOptions): string {
   if (!ARN.test(options.iamRoleArn)) {
     throw new LoaderError(
@@ -55,18 +50,14 @@ export function buildCopyStatement(options: CopyStatementOptions): string {
   if (!Number.isInteger(options.maxErrors) || options.maxErrors < 0 || options.maxErrors > 99_999) {
     throw new LoaderError('CONFIG_INVALID', 'maxErrors: expected a whole number from 0 to 99999 on Redshift');
   }
-  const table = options.dataset === 'events' ? stagingEvents.name : stagingSongs.name;
-  const format =
-    options.dataset === 'events' ? sqlLiteral(requireUrl(options.jsonPathsUrl, 'jsonPathsUrl')) : `'auto'`;
   return [
-    `COPY ${table} (${copyColumns(options.dataset).join(', ')})`,
+    `COPY ${stagingDocuments[options.dataset].raw}`,
     `FROM ${sqlLiteral(requireUrl(options.manifestUrl, 'manifestUrl'))}`,
     `IAM_ROLE ${sqlLiteral(options.iamRoleArn)}`,
-    `FORMAT AS JSON ${format}`,
+    `FORMAT AS JSON 'noshred'`,
     'MANIFEST',
     ...(options.region ? [`REGION ${sqlLiteral(options.region)}`] : []),
     ...(options.gzip ? ['GZIP'] : []),
-    `TIMEFORMAT 'epochmillisecs'`,
     'COMPUPDATE OFF',
     'STATUPDATE OFF',
     // Redshift fails a COPY once the error count reaches MAXERROR: tolerating n bad records takes n + 1.

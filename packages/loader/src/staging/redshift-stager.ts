@@ -38,7 +38,6 @@ export function redshiftStager(
         {
           data: plan.objects.map((object) => object.key),
           manifestPrefix: config.manifestPrefix,
-          ...(config.logJsonPath ? { jsonPaths: config.logJsonPath } : {}),
         },
         config.region,
       );
@@ -54,8 +53,14 @@ export function redshiftStager(
       return stageToRedshift(
         knex,
         source,
-        { ...redshift, objects: plan.objects },
-        { s3, maxErrors: config.maxErrors, serverless: config.serverless, onProgress },
+        { ...redshift, objects: plan.objects, objectIds: plan.objectIds },
+        {
+          s3,
+          maxErrors: config.maxErrors,
+          serverless: config.serverless,
+          ...(config.rules ? { rules: config.rules } : {}),
+          onProgress,
+        },
       );
     },
     tuning: redshiftTuning,

@@ -51,11 +51,11 @@ function scriptedSession(answers: {
           copyId === 57 &&
           /query_id = 57/.test(sql) &&
           /session_id = pg_backend_pid\(\)/.test(sql) &&
-          /'staging_events'/.test(sql) &&
+          /'staging_events_raw'/.test(sql) &&
           /start_time >= '2026-12-01/.test(sql);
         return Promise.resolve({
           rows: matches
-            ? [{ query_id: '9057', table_name: 'staging_events', loaded_rows: String(answers.loaded) }]
+            ? [{ query_id: '9057', table_name: 'staging_events_raw', loaded_rows: String(answers.loaded) }]
             : [],
         });
       }
@@ -142,7 +142,7 @@ describe('runCopy', () => {
     await expect(runCopy(session, copyStatement)).rejects.toMatchObject({
       code: 'COPY_FAILED',
       message:
-        "Redshift COPY into staging_events failed: Load into table 'staging_events' failed. Check 'sys_load_error_detail'",
+        "Redshift COPY into staging_events_raw failed: Load into table 'staging_events' failed. Check 'sys_load_error_detail'",
     });
   });
 });

@@ -1,14 +1,17 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Knex } from 'knex';
+import { stagingDocuments } from '@sparkify/schema';
 import { type Dataset, datasets, isGzipKey, stagingTable } from '../dataset.js';
 import { LoaderError } from '../errors.js';
 import type { FileOutcome, Reject } from '../ledger/ledger.js';
+import { defaultRecordRules, type RecordRules } from '../records/ambiguous-json.js';
 import { ObjectReader, type RecordProblem } from '../records/object-reader.js';
+import { recordRules } from '../validation/record-rules.js';
+import { validationStatements } from '../validation/validation-sql.js';
 import { joinLocation, parseS3Url } from '../sources/s3-location.js';
 import type { Source, SourceObject } from '../sources/source.js';
 import {
   buildCopyStatement,
-  buildEventsJsonPaths,
   buildManifest,
   copyMarkSql,
   lastCopyCountSql,
@@ -25,9 +28,9 @@ export interface RedshiftStageConfig {
   region?: string;
   /** s3://bucket/prefix/ where this tool writes manifests and the JSONPaths file. */
   manifestPrefix: string;
-  /** A JSONPaths file to use instead of the generated one (dwh.cfg's LOG_JSONPATH). */
-  logJsonPath?: string;
   maxErrors: number;
+  /** The loader's own record rules (the earliest event time), applied by the validation pass as on PostgreSQL. */
+  rules?: Partial<RecordRules>;
   /** Objects per dataset validated before any COPY. */
   sample: number;
   serverless?: boolean;
@@ -41,8 +44,12 @@ export interface Upload {
 
 /** One statement of the Redshift path, with what it is: a COPY's outcome is read back, a TRUNCATE's is not. */
 export interface RedshiftStatement {
-  /** 'observe': the reads that follow each COPY, shown by --dry-run with placeholders; runCopy sends them. */
-  kind: 'truncate' | 'copy' | 'observe' | 'tag';
+  /**
+   * 'observe': the reads that follow each COPY, shown by --dry-run with placeholders; runCopy sends them.
+   * 'tag': moves one COPY's documents to the documents table with their object id. 'count-rejects' and
+   * 'sample-rejects': the validation pass's reads; 'shred': the pass's move of the valid rows into staging.
+   */
+  kind: 'session' | 'truncate' | 'copy' | 'observe' | 'tag' | 'count-rejects' | 'sample-rejects' | 'shred';
   dataset: Dataset;
   /** The object a COPY reads or a tag marks. */
   key?: string;
@@ -68,13 +75,19 @@ export function chooseSample(objects: readonly SourceObject[], count: number): S
   });
 }
 
+/** Rejected records the validation pass reads back with their documents (all of them are counted). */
+export const KEPT_REJECTS = 1000;
+
 /**
- * Plans manifests, the JSONPaths file and the statements of one load: one COPY per object, each followed by the
- * UPDATE that gives its staged rows their object id. Redshift's COPY says nothing about which file a row came from
+ * Plans the manifests and the statements of one load. Each object has its own COPY, which loads its records whole
+ * into `staging_<dataset>_raw` (one SUPER column, `FORMAT JSON 'noshred'`), followed by the INSERT that moves them
+ * to `staging_<dataset>_docs` with the object's id. Redshift's COPY says nothing about which file a row came from
  * (no file-name column, and neither row order nor IDENTITY values follow the files), yet every songplay, song
- * version and user state must know its object so that a corrected object can take back what it gave. One COPY per
- * object is the only exact way: it costs a COPY's fixed overhead per object (see the README's Redshift section).
- * `objectIds` are etl_objects' ids (a dry run, which registers nothing, shows `<object id n>`).
+ * version and user state must know its object so that a corrected object can take back what it gave: one COPY
+ * per object is the only exact way, at a COPY's fixed overhead per object (see the README's Redshift section).
+ * Then, per dataset, the validation pass generated from the JSON Schemas: it counts and reads back what breaks a
+ * rule and shreds the rest into the typed staging table the transform reads, so every record is validated, not
+ * a sample. `objectIds` are etl_objects' ids (a dry run, which registers nothing, shows `<object id n>`).
  */
 export function planRedshiftStage(
   objects: readonly SourceObject[],
@@ -85,22 +98,26 @@ export function planRedshiftStage(
   const folder = parseS3Url(config.manifestPrefix);
   const base = joinLocation(`s3://${folder.bucket}/${folder.prefix}`, runLabel);
   const uploads: Upload[] = [];
-  const statements: RedshiftStatement[] = datasets.map((dataset) => ({
-    kind: 'truncate',
-    dataset,
-    sql: `TRUNCATE ${stagingTable[dataset].name}`,
-  }));
-  let jsonPathsUrl = config.logJsonPath;
-  if (!jsonPathsUrl && objects.some((object) => object.dataset === 'events')) {
-    jsonPathsUrl = `${base}/events.jsonpaths.json`;
-    uploads.push({ url: jsonPathsUrl, body: buildEventsJsonPaths() });
+  const statements: RedshiftStatement[] = [
+    // SUPER navigation keeps a key's case (doc."userId") only with this on, for this session.
+    { kind: 'session', dataset: 'events', sql: 'SET enable_case_sensitive_identifier TO true' },
+  ];
+  for (const dataset of datasets) {
+    for (const table of [
+      stagingTable[dataset].name,
+      stagingDocuments[dataset].raw,
+      stagingDocuments[dataset].docs,
+    ]) {
+      statements.push({ kind: 'truncate', dataset, sql: `TRUNCATE ${table}` });
+    }
   }
+  const rules = { ...defaultRecordRules, ...config.rules };
   for (const dataset of datasets) {
     const ofDataset = objects.filter((object) => object.dataset === dataset);
+    const raw = stagingDocuments[dataset].raw;
     ofDataset.forEach((object, index) => {
       const manifestUrl = `${base}/${dataset}-${String(index + 1).padStart(6, '0')}.manifest`;
       uploads.push({ url: manifestUrl, body: buildManifest([object]) });
-      const table = stagingTable[dataset].name;
       const objectId = objectIds?.get(object.key);
       statements.push({ kind: 'observe', dataset, sql: copyMarkSql });
       statements.push({
@@ -110,7 +127,6 @@ export function planRedshiftStage(
         sql: buildCopyStatement({
           dataset,
           manifestUrl,
-          jsonPathsUrl,
           iamRoleArn: config.iamRoleArn,
           region: config.region,
           maxErrors: config.maxErrors,
@@ -119,30 +135,35 @@ export function planRedshiftStage(
       });
       for (const sql of [
         copyMarkSql,
-        loadHistorySql({ copyId: '<copy id>', table, startedAfter: '<before copy>' }),
+        loadHistorySql({ copyId: '<copy id>', table: raw, startedAfter: '<before copy>' }),
         loadErrorDetailSql('<copy id>'),
         loadDetailSql('<copy id>'),
         lastCopyCountSql,
       ]) {
         statements.push({ kind: 'observe', dataset, sql: sql.trim() });
       }
-      statements.push({
-        kind: 'tag',
-        dataset,
-        key: object.key,
-        sql: tagObjectSql(table, objectId ?? `<object id ${index + 1}>`),
-      });
+      for (const sql of tagObjectSql(dataset, objectId ?? `<object id ${index + 1}>`)) {
+        statements.push({ kind: 'tag', dataset, key: object.key, sql });
+      }
     });
+    if (ofDataset.length === 0) continue;
+    const pass = validationStatements('redshift', dataset, recordRules(dataset, rules), KEPT_REJECTS);
+    statements.push({ kind: 'count-rejects', dataset, sql: pass.countRejects });
+    statements.push({ kind: 'sample-rejects', dataset, sql: pass.sampleRejects });
+    statements.push({ kind: 'shred', dataset, sql: pass.shred });
   }
+  statements.push({ kind: 'session', dataset: 'events', sql: 'RESET enable_case_sensitive_identifier' });
   return { runLabel, sample: chooseSample(objects, config.sample), uploads, statements };
 }
 
-/** Gives the rows the last COPY staged (the only ones without an object id) the object's id. */
-export function tagObjectSql(table: string, objectId: number | string): string {
+/** Moves the documents the last COPY loaded (the raw table holds only them) to the documents table, with their object id. */
+export function tagObjectSql(dataset: Dataset, objectId: number | string): string[] {
   if (typeof objectId === 'number' && !Number.isSafeInteger(objectId)) {
     throw new LoaderError('CONFIG_INVALID', `object id: expected a whole number, got ${objectId}`);
   }
-  return `UPDATE ${table} SET object_id = ${objectId} WHERE object_id IS NULL`;
+  const { raw, docs } = stagingDocuments[dataset];
+  // DELETE, not TRUNCATE: TRUNCATE commits the transaction on Redshift.
+  return [`INSERT INTO ${docs} (object_id, doc) SELECT ${objectId}, doc FROM ${raw}`, `DELETE FROM ${raw}`];
 }
 
 /** Reads the sample objects fully through the same validation as the PostgreSQL path; returns their problems. */
@@ -223,7 +244,7 @@ const firstRow = async (session: SqlSession, sql: string) =>
  * failed is an outcome only when its load errors explain it; otherwise it throws with Redshift's own error.
  */
 export async function runCopy(session: SqlSession, statement: RedshiftStatement): Promise<CopyOutcome> {
-  const table = stagingTable[statement.dataset].name;
+  const table = stagingDocuments[statement.dataset].raw;
   const before = await firstRow(session, copyMarkSql);
   let failure: string | undefined;
   try {
@@ -326,27 +347,66 @@ export interface StageRedshiftOptions {
   /** Bad records tolerated: a sample with more is refused before any COPY. */
   maxErrors: number;
   serverless?: boolean;
+  /** The rules the plan's validation pass was generated with (to name the rule each reject broke). */
+  rules?: Partial<RecordRules>;
   onProgress?: (progress: StageProgress) => void;
+}
+
+/** Objects whose rejects are looked up again, line by line, in this process (the rest keep line 0). */
+const LOCATED_OBJECTS = 20;
+
+/**
+ * Gives the validation pass's rejects their lines. Redshift keeps no line number for a row it loaded, so the pass
+ * names object, field and rule; the few objects that had rejects are read again here through the same rules
+ * (their JSON Schema verdicts agree record by record: validation-pass.test.ts), and when this process finds as
+ * many rejects in an object as the warehouse did (beyond the lines COPY itself refused), its lines and reasons
+ * replace line 0. Otherwise the warehouse's rejects stand as they are, raw record included.
+ */
+async function locateRejects(
+  source: Source,
+  objects: readonly SourceObject[],
+  counted: ReadonlyMap<string, number>,
+  found: readonly Reject[],
+  copyErrors: readonly Reject[],
+): Promise<Reject[]> {
+  const byKey = new Map(objects.map((object) => [object.key, object]));
+  const toRead = [...counted.keys()].slice(0, LOCATED_OBJECTS).flatMap((key) => byKey.get(key) ?? []);
+  const located = new Map<string, Reject[]>();
+  for (const object of toRead) {
+    const refusedByCopy = new Set(
+      copyErrors.filter((error) => error.key === object.key).map((error) => error.line),
+    );
+    const mine = (await validateSample(source, [object])).filter((reject) => !refusedByCopy.has(reject.line));
+    if (mine.length === counted.get(object.key)) located.set(object.key, mine);
+  }
+  return [...found.filter((reject) => !located.has(reject.key)), ...[...located.values()].flat()];
 }
 
 /**
  * Stages through Redshift's own COPY: validates a sample first and refuses to COPY when it fails, writes the
- * manifests, runs the COPYs (the data never passes through Node), then reads rows loaded and load errors.
+ * manifests, runs the COPYs (the data never passes through Node) and reads their rows loaded and load errors,
+ * then runs the validation pass over every record in the warehouse and shreds the valid ones into staging.
  */
 export async function stageToRedshift(
   knex: Knex,
   source: Source,
-  plan: RedshiftStagePlan & { objects: readonly SourceObject[] },
+  plan: RedshiftStagePlan & { objects: readonly SourceObject[]; objectIds: ReadonlyMap<string, number> },
   options: StageRedshiftOptions,
 ): Promise<StageResult> {
   const sampleRejects = await validateSample(source, plan.sample);
   // Bad records in the sample beyond what may be quarantined: refuse to COPY. Within the limit, COPY goes on
-  // and Redshift's own MAXERROR counts them (they come back from the load errors, not counted twice).
+  // and the load errors and the validation pass count them (not counted twice).
   if (sampleRejects.length > options.maxErrors) {
     return { ...emptyStageResult(), rejects: sampleRejects, recordsRejected: sampleRejects.length };
   }
   await uploadStageFiles(options.s3, plan.uploads);
   const copies: CopyOutcome[] = [];
+  const keyOfId = new Map([...plan.objectIds].map(([key, id]) => [id, key]));
+  const rules = { ...defaultRecordRules, ...options.rules };
+  const rulesOf = { events: recordRules('events', rules), songs: recordRules('songs', rules) };
+  // What the validation pass found: rejected records per object key, and the first KEPT_REJECTS of them.
+  const passCounts = new Map<string, number>();
+  const passRejects: Reject[] = [];
   // Running totals for progress (summing every COPY again after each would cost the square of the objects).
   const sizeOf = new Map(plan.objects.map((object) => [object.key, object.size]));
   const bytesTotal = plan.objects.reduce((sum, object) => sum + object.size, 0);
@@ -357,7 +417,28 @@ export async function stageToRedshift(
   try {
     for (const statement of plan.statements) {
       if (statement.kind === 'observe') continue;
-      if (statement.kind === 'truncate' || statement.kind === 'tag') {
+      if (statement.kind === 'count-rejects') {
+        for (const row of (await connection.query(statement.sql)).rows as Record<string, unknown>[]) {
+          const key = keyOfId.get(Number(row.object_id)) ?? `<object ${String(row.object_id)}>`;
+          passCounts.set(key, Number(row.rejected));
+        }
+        continue;
+      }
+      if (statement.kind === 'sample-rejects') {
+        for (const row of (await connection.query(statement.sql)).rows as Record<string, unknown>[]) {
+          const rule = rulesOf[statement.dataset][Number(row.rule) - 1];
+          passRejects.push({
+            dataset: statement.dataset,
+            key: keyOfId.get(Number(row.object_id)) ?? `<object ${String(row.object_id)}>`,
+            line: 0,
+            field: rule?.problem.field ?? null,
+            reason: `${rule?.problem.reason ?? `broke rule ${String(row.rule)}`} (found by the validation pass in the warehouse)`,
+            raw: typeof row.raw === 'string' ? row.raw : '',
+          });
+        }
+        continue;
+      }
+      if (statement.kind !== 'copy') {
         await connection.query(statement.sql);
         continue;
       }
@@ -386,21 +467,31 @@ export async function stageToRedshift(
     }
   } catch (error) {
     if (error instanceof LoaderError) throw error;
-    throw new LoaderError('COPY_FAILED', `Redshift COPY failed: ${describeDatabaseError(error)}`, {
+    throw new LoaderError('COPY_FAILED', `Redshift staging failed: ${describeDatabaseError(error)}`, {
       cause: error,
     });
   } finally {
     await knex.client.releaseConnection(connection);
   }
   const result = emptyStageResult();
-  for (const copy of copies) {
-    result.rejects.push(...copy.errors);
-    result.recordsStaged += copy.loaded;
-    result.recordsRejected += copy.errors.length;
-  }
+  const copyErrors = copies.flatMap((copy) => copy.errors);
+  const passRejected = [...passCounts.values()].reduce((sum, count) => sum + count, 0);
+  result.rejects.push(
+    ...copyErrors,
+    ...(passRejected > 0
+      ? await locateRejects(source, plan.objects, passCounts, passRejects, copyErrors)
+      : []),
+  );
+  result.recordsStaged = copies.reduce((sum, copy) => sum + copy.loaded, 0) - passRejected;
+  result.recordsRejected = copyErrors.length + passRejected;
   result.recordsRead = result.recordsStaged + result.recordsRejected;
   // Per-file counts are only meaningful (and only needed) when every COPY ran: a run stopped by bad records
   // records no files.
-  result.files = copies.every((copy) => copy.succeeded) ? redshiftFileOutcomes(plan.objects, copies) : [];
+  result.files = copies.every((copy) => copy.succeeded)
+    ? redshiftFileOutcomes(plan.objects, copies).map((file) => {
+        const failed = passCounts.get(file.key) ?? 0;
+        return { ...file, staged: file.staged - failed, rejected: file.rejected + failed };
+      })
+    : [];
   return result;
 }
