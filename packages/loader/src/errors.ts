@@ -12,6 +12,7 @@ export type LoaderErrorCode =
   | 'CONFIG_INVALID'
   | 'COPY_FAILED'
   | 'NOT_MIGRATED'
+  | 'DISK_FULL'
   | 'INTERRUPTED';
 
 /** The S3 request a failure came from, so that the CLI can name the service, bucket, key and error code. */
@@ -44,4 +45,28 @@ export class LoaderError extends Error {
   get isDataFailure(): boolean {
     return this.code === 'BAD_RECORDS' || this.code === 'COPY_FAILED';
   }
+}
+
+/** PostgreSQL's SQLSTATE for a full disk (class 53, insufficient resources). */
+const DISK_FULL_SQLSTATE = '53100';
+
+/**
+ * A full disk on the database server, wherever in a load it struck (a COPY, the transform, the ledger), as one
+ * clear error; anything else is returned as it was. The transaction it struck rolled back, so nothing is half
+ * written: the next load after space is freed plans the same objects again.
+ */
+export function asDiskFull(error: unknown): unknown {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    const { code, message } = cause as Error & { code?: unknown };
+    if (code === DISK_FULL_SQLSTATE || (code === undefined && /No space left on device/.test(message))) {
+      return new LoaderError(
+        'DISK_FULL',
+        `the database's disk is full (${message}): nothing of this load was committed and the star is as it ` +
+          'was; free space on the database server (its data directory, or the tablespace the message names) ' +
+          'and run the load again',
+        { cause: error },
+      );
+    }
+  }
+  return error;
 }

@@ -5,9 +5,10 @@ import {
   isSerializationFailure,
   migrationStatus,
   retrySerializationFailures,
+  stagingDocuments,
 } from '@sparkify/schema';
-import { type Dataset, datasetFolder, datasets } from './dataset.js';
-import { LoaderError } from './errors.js';
+import { type Dataset, datasetFolder, datasets, stagingTable } from './dataset.js';
+import { asDiskFull, LoaderError } from './errors.js';
 import {
   abandonRuns,
   type FileOutcome,
@@ -371,7 +372,12 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     const error =
       options.signal?.aborted && !(thrown instanceof LoaderError && thrown.code === 'INTERRUPTED')
         ? interruptedError(options.signal, thrown)
-        : thrown;
+        : asDiskFull(thrown);
+    // A full disk: the staged rows of this load are given back at once (TRUNCATE frees their space), so that
+    // freeing a little more is enough for the next load.
+    if (error instanceof LoaderError && error.code === 'DISK_FULL') {
+      await emptyStaging(knex, options.dialect).catch(() => undefined);
+    }
     if (result.runId !== null) {
       await finishRun(knex, result.runId, {
         status: 'failed',
@@ -487,6 +493,15 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     });
     // The ledger cannot hold the commit's own time; the result can.
     result.stages.transform.seconds = seconds(started);
+  }
+}
+
+/** Empties the staging tables, one TRUNCATE each (Redshift's TRUNCATE takes one table and commits). */
+async function emptyStaging(knex: Knex, dialect: Dialect): Promise<void> {
+  for (const dataset of datasets) {
+    const { raw, docs } = stagingDocuments[dataset];
+    const tables = [stagingTable[dataset].name, docs, ...(dialect === 'redshift' ? [raw] : [])];
+    for (const table of tables) await knex.raw(`TRUNCATE ${table}`);
   }
 }
 

@@ -83,6 +83,25 @@ describe('a local source with symbolic links and special files', () => {
     ]);
   });
 
+  it('a file the file system refuses to read (EIO) is a bad object naming the file and the error, quarantinable', async () => {
+    const db = await freshWarehouse();
+    const root = writeFixture({ 'log_data/good.json': day(1541106106796, '10'), 'song_data/README': 'x' });
+    // Root reads any file it may open, so permissions cannot make one unreadable here: reading this process's
+    // own memory at offset 0 (unmapped) fails with EIO, a real error of the read system call.
+    symlinkSync('/proc/self/mem', join(root, 'log_data', 'broken.json'));
+    const failed = await loadInto(db.knex, { source: { source: root }, oneDataset: true });
+    expect(failed.status).toBe('failed');
+    expect(failed.error?.code).toBe('BAD_RECORDS');
+    expect(failed.error?.message).toMatch(/log_data\/broken\.json cannot be read \(EIO: /);
+    const quarantined = await loadInto(db.knex, { source: { source: root }, oneDataset: true, maxErrors: 1 });
+    expect(quarantined.status).toBe('succeeded');
+    expect(await db.knex('songplays').count({ n: '*' })).toEqual([{ n: '2' }]);
+    const rejects = await db.knex('etl_rejects').where({ run_id: quarantined.runId });
+    expect(rejects).toEqual([
+      expect.objectContaining({ object_key: 'log_data/broken.json', line_number: 0, field: null }),
+    ]);
+  });
+
   it('a path longer than the ledger keeps is a bad object under a key cut to fit, and the rest loads', async () => {
     const db = await freshWarehouse();
     const root = writeFixture({ 'log_data/good.json': day(1541106106796, '10'), 'song_data/README': 'x' });

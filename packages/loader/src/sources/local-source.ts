@@ -174,6 +174,15 @@ export function localSource(folders: Record<Dataset, string>, root: string): Sou
             },
           );
         }
+        // The file system refused this one file (no permission, an I/O error, a directory in a file's place):
+        // a bad object, named and quarantinable, never a raw error that blocks every load.
+        if (typeof code === 'string' && (error as NodeJS.ErrnoException).syscall !== undefined) {
+          throw new LoaderError(
+            'OBJECT_UNREADABLE',
+            `${object.key} cannot be read (${code}: ${(error as Error).message.replace(/^\w+: /, '')})`,
+            { cause: error },
+          );
+        }
         throw error;
       }
     },

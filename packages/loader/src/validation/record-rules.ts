@@ -133,7 +133,9 @@ function propertyRules(key: string, schema: PropertySchema, when?: RuleCondition
     rules.push(rule({ kind: 'min-length', key, min: schema.minLength }, 'minLength', {}));
   }
   if (schema.pattern !== undefined) {
-    rules.push(rule({ kind: 'pattern', key, pattern: schema.pattern }, 'pattern', { pattern: schema.pattern }));
+    rules.push(
+      rule({ kind: 'pattern', key, pattern: schema.pattern }, 'pattern', { pattern: schema.pattern }),
+    );
   }
   return rules;
 }
@@ -168,11 +170,17 @@ export function schemaRules(schema: ObjectSchema): RecordRule[] {
     throw new LoaderError('CONFIG_INVALID', 'the JSON Schema must describe an object');
   }
   const rules: RecordRule[] = [
-    { violation: { kind: 'not-object' }, problem: explainFailure({ keyword: 'type', instancePath: '', params: {} }) },
+    {
+      violation: { kind: 'not-object' },
+      problem: explainFailure({ keyword: 'type', instancePath: '', params: {} }),
+    },
   ];
   if (schema.if || schema.then) {
     if (!schema.if || !schema.then) {
-      throw new LoaderError('CONFIG_INVALID', 'the JSON Schema has an "if" without a "then" (or the reverse)');
+      throw new LoaderError(
+        'CONFIG_INVALID',
+        'the JSON Schema has an "if" without a "then" (or the reverse)',
+      );
     }
     const when = conditionOf(schema.if);
     refuseUnknown(Object.keys(schema.then), new Set(['properties']), '/then');
@@ -212,10 +220,16 @@ function loaderRules(dataset: Dataset, rules: RecordRules): RecordRule[] {
   }
   for (const column of stagingTable[dataset].columns) {
     if (column.jsonKey === undefined || column.type.kind !== 'varchar') continue;
-    const { jsonKey, type } = column as Column & { jsonKey: string; type: { kind: 'varchar'; bytes: number } };
+    const { jsonKey, type } = column as Column & {
+      jsonKey: string;
+      type: { kind: 'varchar'; bytes: number };
+    };
     extra.push({
       violation: { kind: 'max-bytes', key: jsonKey, max: type.bytes },
-      problem: { field: `/${jsonKey}`, reason: `is over ${type.bytes} bytes; the column holds ${type.bytes} bytes` },
+      problem: {
+        field: `/${jsonKey}`,
+        reason: `is over ${type.bytes} bytes; the column holds ${type.bytes} bytes`,
+      },
     });
   }
   return extra;

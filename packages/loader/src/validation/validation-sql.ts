@@ -28,7 +28,10 @@ interface DocumentDialect {
 /** A JSON key spelled into SQL: only names the format could have, never arbitrary text. */
 function checkedKey(key: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-    throw new LoaderError('CONFIG_INVALID', `JSON key ${JSON.stringify(key)}: not a name the validation pass can spell`);
+    throw new LoaderError(
+      'CONFIG_INVALID',
+      `JSON key ${JSON.stringify(key)}: not a name the validation pass can spell`,
+    );
   }
   return key;
 }
