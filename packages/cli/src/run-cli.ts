@@ -15,7 +15,7 @@ export async function runCli(args: readonly string[], context: CliContext): Prom
     await buildProgram(context).parseAsync([...args], { from: 'user' });
     return context.exitCode;
   } catch (error) {
-    const report = reportError(error, debug);
+    const report = reportError(error, debug, context.signal?.reason);
     if (report.message) context.stderr.write(`sparkify: ${report.message.replace(/\n/g, '\n  ')}\n`);
     return report.exitCode;
   }

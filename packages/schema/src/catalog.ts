@@ -27,8 +27,8 @@ export type TableRole = 'staging' | 'fact' | 'dimension' | 'ledger' | 'state';
 
 export interface Table {
   name: string;
+  /** What the table is for: the star's facts and dimensions are the tables a load rewrites (`starTables`). */
   role: TableRole;
-  description: string;
   columns: readonly Column[];
   /** Informational on Redshift, enforced on PostgreSQL; the loader guarantees it either way. */
   primaryKey?: readonly string[];
@@ -63,7 +63,6 @@ const src = (name: string, jsonKey: string, type: ColumnType): Column => col(nam
 export const stagingEvents: Table = {
   name: 'staging_events',
   role: 'staging',
-  description: 'The events of the current load, as read from log_data (one row per JSON line).',
   columns: [
     src('artist', 'artist', varchar(512)),
     src('auth', 'auth', varchar(32)),
@@ -93,7 +92,6 @@ export const stagingEvents: Table = {
 export const stagingSongs: Table = {
   name: 'staging_songs',
   role: 'staging',
-  description: 'The songs of the current load, as read from song_data (one row per JSON object).',
   columns: [
     src('num_songs', 'num_songs', integer),
     src('artist_id', 'artist_id', varchar(32)),
@@ -123,11 +121,13 @@ export const stagingDocuments = {
 /** The event identity: two distinct events never share it (session ids repeat across users, apps and years). */
 export const eventIdentity = ['user_id', 'session_id', 'item_in_session', 'start_time'] as const;
 
+/**
+ * One row per NextSong event (its identity: user, session, item, start time); song_id/artist_id are NULL when no
+ * song matches; played_* are the title, artist and length as played.
+ */
 export const songplays: Table = {
   name: 'songplays',
   role: 'fact',
-  description:
-    'One row per NextSong event (its identity: user, session, item, start time); song_id/artist_id are NULL when no song matches; played_* are the title, artist and length as played.',
   columns: [
     col('songplay_id', bigint, false, { identity: true }),
     col('start_time', timestamp, false),
@@ -150,10 +150,10 @@ export const songplays: Table = {
   redshift: { diststyle: 'KEY', distkey: 'session_id', sortkey: ['start_time'] },
 };
 
+/** Everyone who used the app logged in; level from their latest event. */
 export const users: Table = {
   name: 'users',
   role: 'dimension',
-  description: 'Everyone who used the app logged in; level from their latest event.',
   columns: [
     col('user_id', integer, false),
     col('first_name', varchar(256)),
@@ -165,10 +165,10 @@ export const users: Table = {
   redshift: { diststyle: 'ALL', sortkey: ['user_id'] },
 };
 
+/** Songs from the song metadata. */
 export const songs: Table = {
   name: 'songs',
   role: 'dimension',
-  description: 'Songs from the song metadata.',
   columns: [
     col('song_id', varchar(32), false),
     col('title', varchar(512), false),
@@ -180,10 +180,10 @@ export const songs: Table = {
   redshift: { diststyle: 'ALL', sortkey: ['song_id'] },
 };
 
+/** Artists from the song metadata; attributes from the artist’s song with the lowest song_id. */
 export const artists: Table = {
   name: 'artists',
   role: 'dimension',
-  description: 'Artists from the song metadata; attributes from the artist’s song with the lowest song_id.',
   columns: [
     col('artist_id', varchar(32), false),
     col('name', varchar(512), false),
@@ -195,10 +195,10 @@ export const artists: Table = {
   redshift: { diststyle: 'ALL', sortkey: ['artist_id'] },
 };
 
+/** Each distinct songplay start_time once, broken into parts (week is ISO, weekday 0 = Sunday). */
 export const time: Table = {
   name: 'time',
   role: 'dimension',
-  description: 'Each distinct songplay start_time once, broken into parts (week is ISO, weekday 0 = Sunday).',
   columns: [
     col('start_time', timestamp, false),
     col('hour', smallint, false),
@@ -212,10 +212,10 @@ export const time: Table = {
   redshift: { diststyle: 'ALL', sortkey: ['start_time'] },
 };
 
+/** One row per load: status, source, timings and counts per stage. */
 export const etlRuns: Table = {
   name: 'etl_runs',
   role: 'ledger',
-  description: 'One row per load: status, source, timings and counts per stage.',
   columns: [
     col('run_id', bigint, false, { identity: true }),
     col('status', varchar(16), false),
@@ -251,10 +251,10 @@ export const etlRuns: Table = {
   redshift: { diststyle: 'ALL', sortkey: ['run_id'] },
 };
 
+/** One row per object a successful load read: what was read, staged and rejected. */
 export const etlFiles: Table = {
   name: 'etl_files',
   role: 'ledger',
-  description: 'One row per object a successful load read: what was read, staged and rejected.',
   columns: [
     col('run_id', bigint, false),
     col('dataset', varchar(16), false),
@@ -269,10 +269,10 @@ export const etlFiles: Table = {
   redshift: { diststyle: 'ALL', sortkey: ['object_key'] },
 };
 
+/** Records that failed validation: where, why, and the raw text. */
 export const etlRejects: Table = {
   name: 'etl_rejects',
   role: 'ledger',
-  description: 'Records that failed validation: where, why, and the raw text.',
   columns: [
     col('run_id', bigint, false),
     col('dataset', varchar(16), false),
@@ -289,7 +289,6 @@ export const etlRejects: Table = {
 export const etlLock: Table = {
   name: 'etl_lock',
   role: 'ledger',
-  description: 'Who holds the load lock (one row, id = 1): holder NULL when free.',
   columns: [
     col('lock_id', integer, false),
     col('holder', varchar(256)),
@@ -310,8 +309,6 @@ export const etlLock: Table = {
 export const etlObjects: Table = {
   name: 'etl_objects',
   role: 'state',
-  description:
-    'Each source object key once, with the integer id that fact and state rows carry as their provenance (0: legacy).',
   columns: [
     col('object_id', integer, false),
     col('dataset', varchar(16), false),
@@ -328,7 +325,6 @@ export const etlObjects: Table = {
 export const etlPlayAlternates: Table = {
   name: 'etl_play_alternates',
   role: 'state',
-  description: 'Non-winning occurrences of songplay events, with the object each came from.',
   columns: [
     col('start_time', timestamp, false),
     col('user_id', integer, false),
@@ -349,7 +345,6 @@ export const etlPlayAlternates: Table = {
 export const etlUserState: Table = {
   name: 'etl_user_state',
   role: 'state',
-  description: 'Per user and object, that object’s latest event of the user (what decides users).',
   columns: [
     col('user_id', integer, false),
     col('object_id', integer, false),
@@ -369,7 +364,6 @@ export const etlUserState: Table = {
 export const etlSongVersions: Table = {
   name: 'etl_song_versions',
   role: 'state',
-  description: 'Each object’s version of each song_id (the greatest object key wins).',
   columns: [
     col('song_id', varchar(32), false),
     col('object_id', integer, false),
@@ -390,8 +384,6 @@ export const etlSongVersions: Table = {
 export const etlSongKeys: Table = {
   name: 'etl_song_keys',
   role: 'state',
-  description:
-    'The winning version of each song: the artist name its file gave (plays match on it) and its object.',
   columns: [
     col('song_id', varchar(32), false),
     col('artist_name', varchar(512), false),
@@ -401,10 +393,10 @@ export const etlSongKeys: Table = {
   redshift: { diststyle: 'ALL', sortkey: ['song_id'] },
 };
 
+/** One row per `sparkify check` run. */
 export const checkRuns: Table = {
   name: 'check_runs',
   role: 'ledger',
-  description: 'One row per `sparkify check` run.',
   columns: [
     col('check_run_id', bigint, false, { identity: true }),
     col('started_at', timestamp, false),
@@ -419,10 +411,10 @@ export const checkRuns: Table = {
   redshift: { diststyle: 'ALL', sortkey: ['check_run_id'] },
 };
 
+/** One row per check per run: outcome, failing-row count and a sample of failing keys. */
 export const checkResults: Table = {
   name: 'check_results',
   role: 'ledger',
-  description: 'One row per check per run: outcome, failing-row count and a sample of failing keys.',
   columns: [
     col('check_run_id', bigint, false),
     col('check_name', varchar(256), false),
@@ -442,8 +434,6 @@ export const checkResults: Table = {
 export const etlUnknownKeys: Table = {
   name: 'etl_unknown_keys',
   role: 'ledger',
-  description:
-    'Per load, each JSON key the schemas do not know: where it was first seen and in how many records.',
   columns: [
     col('run_id', bigint, false),
     col('dataset', varchar(16), false),
@@ -460,8 +450,6 @@ export const etlUnknownKeys: Table = {
 export const etlFieldNulls: Table = {
   name: 'etl_field_nulls',
   role: 'ledger',
-  description:
-    'Per load, each optional JSON field: records staged (NextSong events; songs) and how many had it null.',
   columns: [
     col('run_id', bigint, false),
     col('dataset', varchar(16), false),
@@ -497,7 +485,10 @@ export const catalog = [
   etlSongVersions,
 ] as const satisfies readonly Table[];
 
-export const starTables = [songplays, users, songs, artists, time] as const;
+/** The star: every fact and dimension table, in catalog order (the tables a load rewrites and checks count). */
+export const starTables: readonly Table[] = catalog.filter(
+  (table) => table.role === 'fact' || table.role === 'dimension',
+);
 
 /**
  * The attribute clause a table's Redshift CREATE TABLE ends with, from its `redshift` hints, e.g.

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { AnalyticsError, loadQuestions, type Question, type QuestionOptions } from '@sparkify/analytics';
+import { loadQuestions, type Question, type QuestionOptions } from '@sparkify/analytics';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { CliError, ExitCode } from '../errors.js';
+import { CliError } from '../errors.js';
 
 /** The options `sparkify analytics` and `sparkify report` share. */
 export interface QuestionCommandOptions extends GlobalOptions {
@@ -11,23 +11,12 @@ export interface QuestionCommandOptions extends GlobalOptions {
   questions?: string;
 }
 
-/** An analytics failure as a one-line CliError: every one is the user's to fix (exit 2), none a data failure. */
-export function analyticsCliError(error: unknown): unknown {
-  if (error instanceof AnalyticsError)
-    return new CliError(error.message, ExitCode.cannotRun, error.code, { cause: error });
-  return error;
-}
-
 /** The built-in questions plus a user's `--questions` folder (resolved against the working directory). */
 export async function questionsFor(
   context: CliContext,
   options: QuestionCommandOptions,
 ): Promise<Question[]> {
-  try {
-    return await loadQuestions(options.questions ? path.resolve(context.cwd, options.questions) : undefined);
-  } catch (error) {
-    throw analyticsCliError(error);
-  }
+  return loadQuestions(options.questions ? path.resolve(context.cwd, options.questions) : undefined);
 }
 
 /** --since/--until/--limit as the library takes them; the library checks their values. */

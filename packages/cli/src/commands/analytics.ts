@@ -16,7 +16,6 @@ import type { CliContext } from '../context.js';
 import { addExamples } from '../help-examples.js';
 import { runWithConfig, runWithWarehouse } from '../run-command.js';
 import {
-  analyticsCliError,
   type QuestionCommandOptions,
   questionFilesHelp,
   questionOptions,
@@ -67,33 +66,29 @@ ${questionFilesHelp}`,
     .action(async (names: string[], _options: AnalyticsOptions, command: Command) => {
       const options = command.optsWithGlobals<AnalyticsOptions>();
       const questions = await questionsFor(context, options);
-      try {
-        if (options.list) {
-          context.stdout.write(formatQuestionList(questions));
-          return;
-        }
-        const asked = { ...questionOptions(options), names };
-        if (options.dryRun) {
-          const parameters = resolveParameters(asked);
-          await runWithConfig(context, options, async ({ context: scoped }) => {
-            scoped.stdout.write(formatQuestionsDryRun(plannedQuestions(questions, names), parameters));
-          });
-          return;
-        }
-        // Checked before connecting, so that a typo does not wait for a database.
-        resolveParameters(asked);
-        plannedQuestions(questions, names);
-        await runWithWarehouse(context, options, async ({ warehouse, out }) => {
-          const result = await runQuestions(warehouse.knex, questions, asked);
-          const text = render(result, options.format);
-          if (options.output) {
-            await writeFile(path.resolve(context.cwd, options.output), text);
-            out(`${result.answers.length} answers written to ${options.output}`);
-          } else context.stdout.write(text);
-        });
-      } catch (error) {
-        throw analyticsCliError(error);
+      if (options.list) {
+        context.stdout.write(formatQuestionList(questions));
+        return;
       }
+      const asked = { ...questionOptions(options), names };
+      if (options.dryRun) {
+        const parameters = resolveParameters(asked);
+        await runWithConfig(context, options, async ({ context: scoped }) => {
+          scoped.stdout.write(formatQuestionsDryRun(plannedQuestions(questions, names), parameters));
+        });
+        return;
+      }
+      // Checked before connecting, so that a typo does not wait for a database.
+      resolveParameters(asked);
+      plannedQuestions(questions, names);
+      await runWithWarehouse(context, options, async ({ warehouse, out }) => {
+        const result = await runQuestions(warehouse.knex, questions, asked);
+        const text = render(result, options.format);
+        if (options.output) {
+          await writeFile(path.resolve(context.cwd, options.output), text);
+          out(`${result.answers.length} answers written to ${options.output}`);
+        } else context.stdout.write(text);
+      });
     });
   addExamples(command, [
     { run: 'sparkify analytics --list', says: 'every question, one line each' },

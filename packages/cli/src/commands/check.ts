@@ -19,7 +19,7 @@ import {
   storeCheckRun,
 } from '@sparkify/quality';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { CliError, ExitCode } from '../errors.js';
+import { CliError, ExitCode, ExplainedError } from '../errors.js';
 import { addExamples } from '../help-examples.js';
 import { requireMigrated } from '../require-migrated.js';
 import { runWithWarehouse } from '../run-command.js';
@@ -52,13 +52,7 @@ async function loadSuite(context: CliContext, checksFile: string | undefined): P
       { cause: error },
     );
   }
-  try {
-    return buildSuite(parseCheckConfig(text, checksFile));
-  } catch (error) {
-    if (error instanceof QualityError)
-      throw new CliError(error.message, ExitCode.cannotRun, error.code, { cause: error });
-    throw error;
-  }
+  return buildSuite(parseCheckConfig(text, checksFile));
 }
 
 function parseSampleSize(value: string | undefined): number {
@@ -72,13 +66,7 @@ function parseSampleSize(value: string | undefined): number {
 /** `--as-of` as a Date (undefined: judge against the clock); a malformed time exits 2 naming it. */
 function parseAsOf(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
-  try {
-    return parseReferenceTime(value);
-  } catch (error) {
-    if (error instanceof QualityError)
-      throw new CliError(error.message, ExitCode.cannotRun, error.code, { cause: error });
-    throw error;
-  }
+  return parseReferenceTime(value);
 }
 
 function render(report: CheckReport, format: CheckOptions['format'], color: boolean): string {
@@ -105,11 +93,8 @@ export async function runCheck(
   try {
     report = await runChecks(warehouse.knex, suite, { sampleSize, ...(asOf ? { asOf } : {}) });
   } catch (error) {
-    if (error instanceof QualityError) {
-      throw new CliError(`${error.message} (${warehouse.label})`, ExitCode.cannotRun, error.code, {
-        cause: error,
-      });
-    }
+    if (error instanceof QualityError)
+      throw new ExplainedError(`${error.message} (${warehouse.label})`, error);
     throw error;
   }
 

@@ -5,7 +5,6 @@ import {
   createS3Client,
   folderSink,
   generateDataset,
-  GeneratorOptionsError,
   s3Sink,
   SinkWriteError,
   type DatasetSink,
@@ -14,7 +13,7 @@ import {
   type GenerateSummary,
 } from '@sparkify/generator';
 import type { CliContext } from '../context.js';
-import { CliError, ExitCode } from '../errors.js';
+import { CliError, ExplainedError } from '../errors.js';
 import { addExamples } from '../help-examples.js';
 
 interface GenerateCommandOptions {
@@ -84,12 +83,8 @@ S3 uses the AWS SDK's default credentials (environment, profile, SSO, instance r
           showProgress ? progressLine(context, startedAt) : undefined,
         );
       } catch (error) {
-        if (error instanceof GeneratorOptionsError)
-          throw new CliError(error.message, ExitCode.cannotRun, error.code, { cause: error });
         if (error instanceof SinkWriteError)
-          throw new CliError(`${error.message} (${sink.location})`, ExitCode.cannotRun, error.code, {
-            cause: error,
-          });
+          throw new ExplainedError(`${error.message} (${sink.location})`, error);
         throw error;
       } finally {
         if (showProgress) context.stderr.write('\r\x1b[2K');

@@ -21,19 +21,8 @@ async function loadAws(): Promise<AwsModule> {
   return import('./infra-aws.js');
 }
 
-/** Turns an infra failure into a CLI error (exit 2) keeping its code; other errors pass through. */
-function asCliError(infra: InfraModule, error: unknown): unknown {
-  if (!(error instanceof infra.InfraError)) return error;
-  return new CliError(error.message, ExitCode.cannotRun, error.code, { cause: error });
-}
-
 async function withInfra<T>(work: (infra: InfraModule) => Promise<T>): Promise<T> {
-  const infra = await loadInfra();
-  try {
-    return await work(infra);
-  } catch (error) {
-    throw asCliError(infra, error);
-  }
+  return work(await loadInfra());
 }
 
 /** The settings and synthesized template that `plan` and `up` share. */

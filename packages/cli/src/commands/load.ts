@@ -14,7 +14,7 @@ import {
 import { currentProcessIdentity, holderLiveness } from '@sparkify/local-postgres';
 import type { SparkifyConfig } from '../config/config-schema.js';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { CliError, ExitCode } from '../errors.js';
+import { CliError, ExitCode, ExplainedError } from '../errors.js';
 import { addExamples } from '../help-examples.js';
 import { type CommandScope, runWithConfig, withWarehouse } from '../run-command.js';
 import { describeS3Failure } from '../s3-error.js';
@@ -55,28 +55,12 @@ function wholeNumber(name: string, value: string | undefined, fallback: number, 
 }
 
 /**
- * Turns a loader failure into a CLI error: data problems exit 1, the rest (access, lock, config) exit 2; a
- * failed S3 request is reported as S3's, naming the endpoint, bucket, key and the service's or network's code.
+ * A loader failure in the CLI's words where they add something: a failed S3 request names the endpoint, bucket,
+ * key and the service's or network's code. Its exit code is decided in report-error.ts.
  */
-export function asCliError(error: unknown, s3Endpoint = 'AWS S3', stopSignal?: unknown): unknown {
-  if (!(error instanceof LoaderError)) return error;
-  if (error.code === 'INTERRUPTED') {
-    const code = stopSignal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
-    return new CliError(error.message, code, error.code, { cause: error });
-  }
-  if (error.s3) {
-    return new CliError(describeS3Failure(error, error.s3, s3Endpoint), ExitCode.cannotRun, error.code, {
-      cause: error,
-    });
-  }
-  return new CliError(
-    error.message,
-    error.isDataFailure ? ExitCode.dataFailure : ExitCode.cannotRun,
-    error.code,
-    {
-      cause: error,
-    },
-  );
+export function explainLoadFailure(error: unknown, s3Endpoint = 'AWS S3'): unknown {
+  if (!(error instanceof LoaderError) || !error.s3) return error;
+  return new ExplainedError(describeS3Failure(error, error.s3, s3Endpoint), error);
 }
 
 /** A local location must be a folder: a file (`--source events.json`) is a usage error, not ENOTDIR later. */
@@ -407,6 +391,6 @@ export async function runLoadCommand(context: CliContext, options: LoadCommandOp
       });
     });
   } catch (error) {
-    throw asCliError(error, s3Endpoint, context.signal?.reason);
+    throw explainLoadFailure(error, s3Endpoint);
   }
 }

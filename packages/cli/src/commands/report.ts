@@ -7,12 +7,7 @@ import { addExamples } from '../help-examples.js';
 import { CliError } from '../errors.js';
 import { runWithWarehouse } from '../run-command.js';
 import type { Warehouse } from '../warehouse.js';
-import {
-  analyticsCliError,
-  type QuestionCommandOptions,
-  questionOptions,
-  questionsFor,
-} from './analytics-options.js';
+import { type QuestionCommandOptions, questionOptions, questionsFor } from './analytics-options.js';
 
 export interface ReportOptions extends QuestionCommandOptions {
   out?: string;
@@ -31,18 +26,14 @@ export async function writeReport(
   }
   const questions = await questionsFor(context, options);
   const file = path.resolve(context.cwd, options.out ?? 'report.html');
-  try {
-    const { html } = await buildReport(warehouse.knex, questions, {
-      ...questionOptions(options),
-      warehouse: warehouse.label,
-      now: new Date(),
-      runs,
-    });
-    await writeFile(file, html);
-    return { file, charts: (html.match(/data-chart="/g) ?? []).length };
-  } catch (error) {
-    throw analyticsCliError(error);
-  }
+  const { html } = await buildReport(warehouse.knex, questions, {
+    ...questionOptions(options),
+    warehouse: warehouse.label,
+    now: new Date(),
+    runs,
+  });
+  await writeFile(file, html);
+  return { file, charts: (html.match(/data-chart="/g) ?? []).length };
 }
 
 /** `sparkify report`: one self-contained HTML page of the answers, the load history and the checks. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { AnalyticsError, formatRunDetail, formatRunsTable, listRuns, showRun } from '@sparkify/analytics';
+import { formatRunDetail, formatRunsTable, listRuns, showRun } from '@sparkify/analytics';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { CliError, ExitCode } from '../errors.js';
+import { CliError } from '../errors.js';
 import { addExamples } from '../help-examples.js';
 import { runWithWarehouse } from '../run-command.js';
 
@@ -51,16 +51,8 @@ export function registerRunsCommand(program: Command, context: CliContext): void
       const runId = wholeNumber('run id', id, 0);
       const rejectLimit = wholeNumber('--rejects', options.rejects, 100);
       await runWithWarehouse(context, options, async ({ warehouse }) => {
-        try {
-          const detail = await showRun(warehouse.knex, runId, { rejectLimit });
-          context.stdout.write(
-            options.json ? `${JSON.stringify(detail, null, 2)}\n` : formatRunDetail(detail),
-          );
-        } catch (error) {
-          if (error instanceof AnalyticsError)
-            throw new CliError(error.message, ExitCode.cannotRun, error.code, { cause: error });
-          throw error;
-        }
+        const detail = await showRun(warehouse.knex, runId, { rejectLimit });
+        context.stdout.write(options.json ? `${JSON.stringify(detail, null, 2)}\n` : formatRunDetail(detail));
       });
     });
   addExamples(show, [{ run: 'sparkify runs show 1 --json' }]);

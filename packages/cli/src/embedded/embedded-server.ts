@@ -17,7 +17,6 @@ import {
   allowTraversal,
   createLocalPostgres,
   freePort,
-  LocalPostgresError,
   type OsUser,
   portIsFree,
   postgresBinaries,
@@ -400,20 +399,10 @@ async function waitUntilReady(paths: EmbeddedPaths): Promise<void> {
 
 /** The start lock: two commands started at once must not both initialise or start the server. */
 async function withStartLock<T>(paths: EmbeddedPaths, work: () => Promise<T>): Promise<T> {
-  try {
-    return await withPidFileLock(paths.lockFile, work, {
-      waitMs: 120_000,
-      purpose: 'starting the embedded PostgreSQL with',
-    });
-  } catch (error) {
-    throw asCliError(error);
-  }
-}
-
-/** This package's errors as the CLI's: every local-PostgreSQL failure means the command could not run. */
-function asCliError(error: unknown): unknown {
-  if (!(error instanceof LocalPostgresError)) return error;
-  return new CliError(error.message, ExitCode.cannotRun, `EMBEDDED_${error.code}`, { cause: error });
+  return withPidFileLock(paths.lockFile, work, {
+    waitMs: 120_000,
+    purpose: 'starting the embedded PostgreSQL with',
+  });
 }
 
 /**
@@ -425,11 +414,7 @@ export async function ensureEmbeddedServer(home: string, notice: Notice): Promis
   const running = await runningServer(paths);
   const state = readEmbeddedState(paths);
   if (running?.ready && state) return describe(paths, state, running, false);
-  try {
-    await ensureReachable(paths, notice);
-  } catch (error) {
-    throw asCliError(error);
-  }
+  await ensureReachable(paths, notice);
   return withStartLock(paths, () => startLocked(paths, notice));
 }
 

@@ -87,7 +87,11 @@ describe('the manifest and the plan', () => {
 
   it('lists exactly the planned objects, mandatory, with keys as data (never SQL)', () => {
     const manifest = JSON.parse(buildManifest(hostile)) as { entries: { url: string; mandatory: boolean }[] };
-    expect(manifest.entries).toEqual(hostile.map((o) => ({ url: o.key, mandatory: true })));
+    expect(manifest.entries).toEqual([
+      { url: "s3://data-bucket/log_data/2018/11/it's-a-quote.json", mandatory: true },
+      { url: 's3://data-bucket/log_data/2018/11/semi;colon\\back"slash-ünï.json', mandatory: true },
+      { url: 's3://data-bucket/song_data/A/B/C/TRX.json.gz', mandatory: true },
+    ]);
   });
 
   it('keeps hostile keys out of the SQL: statements name only the tool-made manifest URLs, one per object', () => {
