@@ -4,7 +4,7 @@
  *   program.command('load').action(async (options, command) => {
  *     await runWithWarehouse(context, command.optsWithGlobals(), async ({ config, warehouse, out }) => {
  *       const result = await load({ knex: warehouse.knex, dialect: warehouse.dialect, ... });
- *       out(`loaded ${result.counts.songplays} songplays into ${warehouse.label}`);
+ *       out(`added ${result.stages.transform.songplaysAdded} songplays to ${warehouse.label}`);
  *       if (result.status !== 'succeeded') context.exitCode = ExitCode.dataFailure;
  *     });
  *   });

@@ -1,44 +1,23 @@
-import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type ScriptedRedshift, type ScriptedStatement, startScriptedRedshift } from '@sparkify/testkit';
-import { createTestDatabase, type TestDatabase } from '@sparkify/testkit';
+import {
+  type ConflictingRedshift,
+  createTestDatabase,
+  startConflictingRedshift,
+  type TestDatabase,
+} from '@sparkify/testkit';
 import { migrateTo } from '@sparkify/schema';
 import { storeCheckRun } from '../src/store-check-run.js';
 
-// Redshift's answer to the second of two concurrent writers under SNAPSHOT (and SERIALIZABLE) isolation, as the
-// troubleshooting page quotes it: "ERROR: 1023 DETAIL: Serializable isolation violation on table …".
-const conflict = (table: string) => ({
-  error: {
-    code: 'XX000',
-    message: '1023',
-    detail: `Serializable isolation violation on table - 100123, transactions forming the cycle are: 4242, 4243 (pid:${table})`,
-  },
-});
-
 let db: TestDatabase;
-let redshift: ScriptedRedshift;
-let knex: Knex;
-/** How many more statements matching `pattern` the scripted cluster answers with a 1023 conflict. */
-const conflicts: { pattern: RegExp; left: number }[] = [];
+let cluster: ConflictingRedshift;
 
 beforeAll(async () => {
   db = await createTestDatabase(inject('pgUrl'), 'quality_serialization');
   await migrateTo(db.knex, { dialect: 'postgres' });
-  redshift = await startScriptedRedshift(db.url, (statement: ScriptedStatement) => {
-    const rule = conflicts.find((candidate) => candidate.left > 0 && candidate.pattern.test(statement.sql));
-    if (!rule) return undefined;
-    rule.left -= 1;
-    return conflict('check_results');
-  });
-  knex = knexFactory({
-    client: 'redshift',
-    connection: { host: redshift.host, port: redshift.port, user: 'u', database: 'dev', ssl: false },
-    pool: { min: 0, max: 4 },
-  });
+  cluster = await startConflictingRedshift(db.url, 'check_results');
 });
 afterAll(async () => {
-  await knex?.destroy();
-  await redshift?.stop();
+  await cluster?.stop();
   await db?.drop();
 });
 
@@ -64,7 +43,8 @@ describe('serialization failures (1023) when storing check results', () => {
         },
       ],
     };
-    conflicts.splice(0, conflicts.length, { pattern: /^insert into "check_results"/i, left: 1 });
+    const knex = cluster.knex;
+    cluster.conflictNext(/^insert into "check_results"/i, 1);
     const id = await storeCheckRun(knex, report, { waitMs: 10_000 });
     expect(await knex('check_runs').where({ check_run_id: id }).select('status')).toEqual([
       { status: 'pass' },
@@ -73,11 +53,11 @@ describe('serialization failures (1023) when storing check results', () => {
     // No half-written run from the aborted attempt: its check_runs row rolled back with it.
     expect(await knex('check_runs').count({ n: '*' })).toEqual([{ n: '1' }]);
 
-    conflicts.splice(0, conflicts.length, { pattern: /^insert into "check_results"/i, left: 1_000 });
+    cluster.conflictNext(/^insert into "check_results"/i, 1_000);
     await expect(storeCheckRun(knex, report, { waitMs: 0 })).rejects.toThrow(
       /^busy: a concurrent transaction/,
     );
-    conflicts.splice(0);
+    cluster.conflictNext(/^insert into "check_results"/i, 0);
     expect(await knex('check_runs').count({ n: '*' })).toEqual([{ n: '1' }]);
   });
 });

@@ -25,6 +25,11 @@ export {
   type ScriptedReply,
   type ScriptedStatement,
 } from './scripted-redshift.js';
+export {
+  type ConflictingRedshift,
+  serializationConflict,
+  startConflictingRedshift,
+} from './conflicting-redshift.js';
 // The local PostgreSQL helpers tests need, from their one owner.
 export { allowTraversal, freePort, preparePostgresAsRoot } from '@sparkify/local-postgres';
 export { startWebhookServer, type TestWebhookServer, type WebhookRequest } from './webhook-server.js';
