@@ -11,6 +11,7 @@ export type LoaderErrorCode =
   | 'BUSY'
   | 'CONFIG_INVALID'
   | 'COPY_FAILED'
+  | 'STAGING_FAILED'
   | 'NOT_MIGRATED'
   | 'DISK_FULL'
   | 'INTERRUPTED';
@@ -58,7 +59,10 @@ const DISK_FULL_SQLSTATE = '53100';
 export function asDiskFull(error: unknown): unknown {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
     const { code, message } = cause as Error & { code?: unknown };
-    if (code === DISK_FULL_SQLSTATE || (code === undefined && /No space left on device/.test(message))) {
+    // The database's own errors only (a reason naming a record's value could say anything): PostgreSQL says
+    // 53100, Redshift "Disk Full" (error 1016) under SQLSTATE XX000.
+    if (cause instanceof LoaderError) continue;
+    if (code === DISK_FULL_SQLSTATE || /\bDisk Full\b/i.test(message)) {
       return new LoaderError(
         'DISK_FULL',
         `the database's disk is full (${message}): nothing of this load was committed and the star is as it ` +

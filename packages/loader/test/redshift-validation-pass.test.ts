@@ -27,6 +27,7 @@ function ruleNumber(dataset: Dataset, field: string, reason: RegExp): number {
 function scriptedRedshift(
   lines: ReadonlyMap<string, number>,
   verdicts: ReadonlyMap<number, readonly number[]>,
+  probe: { missing: string | null; json_null: string | null } = { missing: null, json_null: 'null' },
 ): SqlSession & { sent: string[] } {
   const sent: string[] = [];
   let copyId = 100;
@@ -48,6 +49,8 @@ function scriptedRedshift(
         return Promise.resolve({ rows: [{ query_id: String(copyId), loaded_rows: '0' }] });
       }
       if (sql.includes('sys_load_error_detail')) return Promise.resolve({ rows: [] });
+      // As lax-mode navigation documents it: a missing key is SQL NULL, a JSON null a 'null' value.
+      if (sql.startsWith('SELECT JSON_TYPEOF(m.doc')) return Promise.resolve({ rows: [probe] });
       const [key, count] = current ?? ['', 0];
       if (sql.includes('sys_load_detail'))
         return Promise.resolve({ rows: [{ object_key: key, lines: count }] });
@@ -62,7 +65,11 @@ function scriptedRedshift(
       if (sql.startsWith('SELECT object_id, rule,')) {
         return Promise.resolve({
           rows: found.flatMap(([objectId, rules]) =>
-            rules.map((rule) => ({ object_id: objectId, rule, raw: '{"as":"Redshift serialises it"}' })),
+            rules.map((rule) => ({
+              object_id: objectId,
+              rule,
+              raw_record: '{"as":"Redshift serialises it"}',
+            })),
           ),
         });
       }
@@ -90,6 +97,8 @@ describe('the validation pass on the Redshift path (scripted session, real S3)',
     'song_data/A/B/C/TRA.json': JSON.stringify(song({ song_id: 'SOA' })),
   };
   let source: ReturnType<typeof openSource>;
+  /** The session of the latest stage() call, also when it threw. */
+  let lastSession: { sent: string[] } | undefined;
 
   beforeAll(async () => {
     s3 = await startTestS3();
@@ -104,13 +113,17 @@ describe('the validation pass on the Redshift path (scripted session, real S3)',
   });
   afterAll(async () => s3?.stop());
 
-  async function stage(verdicts: Map<number, number[]>) {
+  async function stage(
+    verdicts: Map<number, number[]>,
+    probe?: { missing: string | null; json_null: string | null },
+  ) {
     const ids = new Map(objects.map((object, index) => [object.key, 10 + index]));
     const config = { iamRoleArn: role, manifestPrefix: 's3://team/manifests/', maxErrors: 5, sample: 0 };
     const plan = planRedshiftStage(objects, config, 'run-1', ids);
     const lines = new Map(objects.map((object) => [object.key, object.dataset === 'songs' ? 1 : 3]));
     lines.set(objects.find((object) => object.key.endsWith('b-events.json'))!.key, 1);
-    const session = scriptedRedshift(lines, verdicts);
+    const session = scriptedRedshift(lines, verdicts, probe);
+    lastSession = session;
     const result = await stageToRedshift(
       knexOn(session),
       source,
@@ -167,5 +180,17 @@ describe('the validation pass on the Redshift path (scripted session, real S3)',
       },
     ]);
     expect(result.files.find((file) => file.key === bKey)).toMatchObject({ read: 1, staged: 0, rejected: 1 });
+  });
+
+  it('a cluster whose SUPER answers the null probe otherwise is refused before any COPY, and the session is reset', async () => {
+    const failure = await stage(new Map(), { missing: 'null', json_null: 'null' }).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toMatchObject({
+      code: 'STAGING_FAILED',
+      message: expect.stringMatching(/does not tell a missing key from a JSON null/),
+    });
+    expect(lastSession!.sent.some((sql) => sql.startsWith('COPY'))).toBe(false);
+    expect(lastSession!.sent.at(-1)).toBe('RESET enable_case_sensitive_identifier');
   });
 });

@@ -105,6 +105,9 @@ async function* walk(
 }
 
 /** A local folder per dataset (normally `<root>/song_data` and `<root>/log_data`). */
+/** The errors of reading a file that are the file's own, not a passing condition of this process or system. */
+const REFUSED_FILE = new Set(['EACCES', 'EPERM', 'EIO', 'EISDIR', 'ENXIO', 'EINVAL', 'ELOOP', 'ENOTDIR']);
+
 export function localSource(folders: Record<Dataset, string>, root: string): Source {
   const badNames: BadNames = new Map();
   /** Listed objects that are bad as such (a name that is not UTF-8, a path too long to keep): key → why. */
@@ -175,8 +178,9 @@ export function localSource(folders: Record<Dataset, string>, root: string): Sou
           );
         }
         // The file system refused this one file (no permission, an I/O error, a directory in a file's place):
-        // a bad object, named and quarantinable, never a raw error that blocks every load.
-        if (typeof code === 'string' && (error as NodeJS.ErrnoException).syscall !== undefined) {
+        // a bad object, named and quarantinable, never a raw error that blocks every load. Passing conditions
+        // (too many open files, out of memory) are not the file's fault: they fail the run, to be tried again.
+        if (typeof code === 'string' && REFUSED_FILE.has(code)) {
           throw new LoaderError(
             'OBJECT_UNREADABLE',
             `${object.key} cannot be read (${code}: ${(error as Error).message.replace(/^\w+: /, '')})`,

@@ -206,6 +206,22 @@ describe('redshiftFileOutcomes', () => {
     ]);
   });
 
+  it('a song file holding several documents (concatenated JSON values) reads what its COPY loaded and refused', () => {
+    const song = objects[2]!;
+    const copies: CopyOutcome[] = [
+      {
+        key: song.key,
+        succeeded: true,
+        loaded: 2,
+        errors: [{ ...reject(song.key), dataset: 'songs' }],
+        lines: [{ key: song.key, lines: 3 }],
+      },
+    ];
+    expect(redshiftFileOutcomes([song], copies)).toEqual([
+      { dataset: 'songs', key: song.key, etag: 'es', size: 10, read: 3, staged: 2, rejected: 1 },
+    ]);
+  });
+
   it('refuses to record a file as loaded without a count Redshift reported for it', () => {
     const copies: CopyOutcome[] = [
       {

@@ -49,7 +49,16 @@ export interface RedshiftStatement {
    * 'tag': moves one COPY's documents to the documents table with their object id. 'count-rejects' and
    * 'sample-rejects': the validation pass's reads; 'shred': the pass's move of the valid rows into staging.
    */
-  kind: 'session' | 'truncate' | 'copy' | 'observe' | 'tag' | 'count-rejects' | 'sample-rejects' | 'shred';
+  kind:
+    | 'session'
+    | 'probe'
+    | 'truncate'
+    | 'copy'
+    | 'observe'
+    | 'tag'
+    | 'count-rejects'
+    | 'sample-rejects'
+    | 'shred';
   dataset: Dataset;
   /** The object a COPY reads or a tag marks. */
   key?: string;
@@ -79,6 +88,15 @@ export function chooseSample(objects: readonly SourceObject[], count: number): S
 export const KEPT_REJECTS = 1000;
 
 /**
+ * What the validation pass relies on and Redshift's documentation leaves unsaid: navigating SUPER to a missing
+ * key gives SQL NULL (lax mode, so JSON_TYPEOF is NULL), while a JSON null is a value whose JSON_TYPEOF is
+ * 'null'. Asked of the cluster before any COPY; a different answer refuses the load rather than misjudge
+ * every record with a null or a missing key.
+ */
+export const superNullProbeSql = `SELECT JSON_TYPEOF(m.doc."a") AS missing, JSON_TYPEOF(n.doc."a") AS json_null
+FROM (SELECT JSON_PARSE('{}') AS doc) m, (SELECT JSON_PARSE('{"a":null}') AS doc) n`;
+
+/**
  * Plans the manifests and the statements of one load. Each object has its own COPY, which loads its records whole
  * into `staging_<dataset>_raw` (one SUPER column, `FORMAT JSON 'noshred'`), followed by the INSERT that moves them
  * to `staging_<dataset>_docs` with the object's id. Redshift's COPY says nothing about which file a row came from
@@ -89,6 +107,8 @@ export const KEPT_REJECTS = 1000;
  * rule and shreds the rest into the typed staging table the transform reads, so every record is validated, not
  * a sample. `objectIds` are etl_objects' ids (a dry run, which registers nothing, shows `<object id n>`).
  */
+const RESET_SESSION = 'RESET enable_case_sensitive_identifier';
+
 export function planRedshiftStage(
   objects: readonly SourceObject[],
   config: RedshiftStageConfig,
@@ -101,6 +121,7 @@ export function planRedshiftStage(
   const statements: RedshiftStatement[] = [
     // SUPER navigation keeps a key's case (doc."userId") only with this on, for this session.
     { kind: 'session', dataset: 'events', sql: 'SET enable_case_sensitive_identifier TO true' },
+    { kind: 'probe', dataset: 'events', sql: superNullProbeSql },
   ];
   for (const dataset of datasets) {
     for (const table of [
@@ -151,8 +172,10 @@ export function planRedshiftStage(
     statements.push({ kind: 'count-rejects', dataset, sql: pass.countRejects });
     statements.push({ kind: 'sample-rejects', dataset, sql: pass.sampleRejects });
     statements.push({ kind: 'shred', dataset, sql: pass.shred });
+    // The documents are not needed once shredded: their space is given back before the transform.
+    statements.push({ kind: 'truncate', dataset, sql: `TRUNCATE ${stagingDocuments[dataset].docs}` });
   }
-  statements.push({ kind: 'session', dataset: 'events', sql: 'RESET enable_case_sensitive_identifier' });
+  statements.push({ kind: 'session', dataset: 'events', sql: RESET_SESSION });
   return { runLabel, sample: chooseSample(objects, config.sample), uploads, statements };
 }
 
@@ -167,10 +190,14 @@ export function tagObjectSql(dataset: Dataset, objectId: number | string): strin
 }
 
 /** Reads the sample objects fully through the same validation as the PostgreSQL path; returns their problems. */
-async function validateSample(source: Source, sample: readonly SourceObject[]): Promise<Reject[]> {
+async function validateSample(
+  source: Source,
+  sample: readonly SourceObject[],
+  rules: RecordRules,
+): Promise<Reject[]> {
   const rejects: Reject[] = [];
   for (const object of sample) {
-    const reader = new ObjectReader(object.dataset, () => undefined, 100);
+    const reader = new ObjectReader(object.dataset, () => undefined, 100, undefined, rules);
     try {
       for await (const chunk of source.read(object)) reader.push(chunk);
       reader.end();
@@ -215,6 +242,8 @@ interface LoadErrorRow {
 
 /** What one COPY did, read back from the session right after it. */
 export interface CopyOutcome {
+  /** The object this COPY read (one per COPY). */
+  key?: string;
   /** False when the COPY failed on bad data (MAXERROR reached): then nothing was loaded. */
   succeeded: boolean;
   /** Rows loaded (pg_last_copy_count(); 0 after a failure). */
@@ -247,10 +276,12 @@ export async function runCopy(session: SqlSession, statement: RedshiftStatement)
   const table = stagingDocuments[statement.dataset].raw;
   const before = await firstRow(session, copyMarkSql);
   let failure: string | undefined;
+  let refusal: unknown;
   try {
     await session.query(statement.sql);
   } catch (error) {
     failure = describeDatabaseError(error);
+    refusal = error;
   }
   const after = await firstRow(session, copyMarkSql);
   const beforeId = Number(before?.copy_id ?? -1);
@@ -261,6 +292,7 @@ export async function runCopy(session: SqlSession, statement: RedshiftStatement)
       failure
         ? `Redshift refused the COPY into ${table} before loading anything: ${failure}`
         : `Redshift reported no new COPY into ${table} (pg_last_copy_id() unchanged at ${afterId})`,
+      { cause: refusal },
     );
   }
   const startedAfter = String(before?.at ?? '');
@@ -287,13 +319,15 @@ export async function runCopy(session: SqlSession, statement: RedshiftStatement)
   ).map((row) => ({ key: row.object_key, lines: Number(row.lines) }));
   if (failure) {
     if (errors.length === 0) {
-      throw new LoaderError('COPY_FAILED', `Redshift COPY into ${table} failed: ${failure}`);
+      throw new LoaderError('COPY_FAILED', `Redshift COPY into ${table} failed: ${failure}`, {
+        cause: refusal,
+      });
     }
-    return { succeeded: false, loaded: 0, errors, lines, failure };
+    return { key: statement.key, succeeded: false, loaded: 0, errors, lines, failure };
   }
   // pg_last_copy_count() is this COPY's: the copy id moved, so no earlier failed COPY stands in between.
   const loaded = Number((await firstRow(session, lastCopyCountSql))?.loaded ?? history.loaded_rows ?? 0);
-  return { succeeded: true, loaded, errors, lines };
+  return { key: statement.key, succeeded: true, loaded, errors, lines };
 }
 
 /**
@@ -305,9 +339,11 @@ export function redshiftFileOutcomes(
   copies: readonly CopyOutcome[],
 ): FileOutcome[] {
   const byKey = new Map(
-    objects.map((object) => [object.key, { object, lines: 0, errors: 0, reported: false }]),
+    objects.map((object) => [object.key, { object, lines: 0, errors: 0, loaded: 0, reported: false }]),
   );
   for (const copy of copies) {
+    const read = copy.key === undefined ? undefined : byKey.get(copy.key);
+    if (read) read.loaded += copy.loaded;
     for (const { key, lines } of copy.lines) {
       const entry = byKey.get(key);
       if (entry) {
@@ -320,7 +356,7 @@ export function redshiftFileOutcomes(
       if (entry) entry.errors += 1;
     }
   }
-  return [...byKey.values()].map(({ object, lines, errors, reported }): FileOutcome => {
+  return [...byKey.values()].map(({ object, lines, errors, loaded, reported }): FileOutcome => {
     // A file is recorded as loaded only with a count Redshift reported for it: the ledger never loads a recorded
     // file again, so a guessed 0 would lose it for good.
     if (!reported) {
@@ -329,7 +365,8 @@ export function redshiftFileOutcomes(
         `Redshift reported no line count for ${object.key} (SYS_LOAD_DETAIL): not recording it as loaded`,
       );
     }
-    const read = object.dataset === 'songs' ? Math.max(1, errors) : Math.max(lines, errors);
+    // A song file is one document, or several (concatenated JSON values): what COPY loaded and refused.
+    const read = object.dataset === 'songs' ? Math.max(1, loaded + errors) : Math.max(lines, errors);
     return {
       dataset: object.dataset,
       key: object.key,
@@ -368,16 +405,28 @@ async function locateRejects(
   counted: ReadonlyMap<string, number>,
   found: readonly Reject[],
   copyErrors: readonly Reject[],
+  rules: RecordRules,
 ): Promise<Reject[]> {
   const byKey = new Map(objects.map((object) => [object.key, object]));
   const toRead = [...counted.keys()].slice(0, LOCATED_OBJECTS).flatMap((key) => byKey.get(key) ?? []);
+  const fieldsOf = (rejects: readonly Reject[]) =>
+    rejects
+      .map((reject) => String(reject.field))
+      .sort()
+      .join('\n');
   const located = new Map<string, Reject[]>();
   for (const object of toRead) {
     const refusedByCopy = new Set(
       copyErrors.filter((error) => error.key === object.key).map((error) => error.line),
     );
-    const mine = (await validateSample(source, [object])).filter((reject) => !refusedByCopy.has(reject.line));
-    if (mine.length === counted.get(object.key)) located.set(object.key, mine);
+    const mine = (await validateSample(source, [object], rules)).filter(
+      (reject) => !refusedByCopy.has(reject.line),
+    );
+    const theirs = found.filter((reject) => reject.key === object.key);
+    // The same rejects, not just as many: every one the warehouse found read back, naming the same fields.
+    if (theirs.length === counted.get(object.key) && fieldsOf(mine) === fieldsOf(theirs)) {
+      located.set(object.key, mine);
+    }
   }
   return [...found.filter((reject) => !located.has(reject.key)), ...[...located.values()].flat()];
 }
@@ -393,7 +442,8 @@ export async function stageToRedshift(
   plan: RedshiftStagePlan & { objects: readonly SourceObject[]; objectIds: ReadonlyMap<string, number> },
   options: StageRedshiftOptions,
 ): Promise<StageResult> {
-  const sampleRejects = await validateSample(source, plan.sample);
+  const rules = { ...defaultRecordRules, ...options.rules };
+  const sampleRejects = await validateSample(source, plan.sample, rules);
   // Bad records in the sample beyond what may be quarantined: refuse to COPY. Within the limit, COPY goes on
   // and the load errors and the validation pass count them (not counted twice).
   if (sampleRejects.length > options.maxErrors) {
@@ -402,7 +452,6 @@ export async function stageToRedshift(
   await uploadStageFiles(options.s3, plan.uploads);
   const copies: CopyOutcome[] = [];
   const keyOfId = new Map([...plan.objectIds].map(([key, id]) => [id, key]));
-  const rules = { ...defaultRecordRules, ...options.rules };
   const rulesOf = { events: recordRules('events', rules), songs: recordRules('songs', rules) };
   // What the validation pass found: rejected records per object key, and the first KEPT_REJECTS of them.
   const passCounts = new Map<string, number>();
@@ -417,6 +466,18 @@ export async function stageToRedshift(
   try {
     for (const statement of plan.statements) {
       if (statement.kind === 'observe') continue;
+      if (statement.kind === 'probe') {
+        const answer = (await connection.query(statement.sql)).rows[0] as Record<string, unknown> | undefined;
+        if (answer?.missing !== null || answer.json_null !== 'null') {
+          throw new LoaderError(
+            'STAGING_FAILED',
+            "this cluster's SUPER does not tell a missing key from a JSON null as the validation pass expects " +
+              `(JSON_TYPEOF gave ${JSON.stringify(answer?.missing)} for a missing key and ` +
+              `${JSON.stringify(answer?.json_null)} for null; expected null and "null"): nothing was loaded`,
+          );
+        }
+        continue;
+      }
       if (statement.kind === 'count-rejects') {
         for (const row of (await connection.query(statement.sql)).rows as Record<string, unknown>[]) {
           const key = keyOfId.get(Number(row.object_id)) ?? `<object ${String(row.object_id)}>`;
@@ -433,7 +494,7 @@ export async function stageToRedshift(
             line: 0,
             field: rule?.problem.field ?? null,
             reason: `${rule?.problem.reason ?? `broke rule ${String(row.rule)}`} (found by the validation pass in the warehouse)`,
-            raw: typeof row.raw === 'string' ? row.raw : '',
+            raw: typeof row.raw_record === 'string' ? row.raw_record : '',
           });
         }
         continue;
@@ -467,10 +528,13 @@ export async function stageToRedshift(
     }
   } catch (error) {
     if (error instanceof LoaderError) throw error;
-    throw new LoaderError('COPY_FAILED', `Redshift staging failed: ${describeDatabaseError(error)}`, {
+    // Not a COPY's bad data (those are outcomes): the pass, a move or the session failed, and nothing is loaded.
+    throw new LoaderError('STAGING_FAILED', `Redshift staging failed: ${describeDatabaseError(error)}`, {
       cause: error,
     });
   } finally {
+    // The session setting never outlives staging, whatever stopped it (the pooled connection serves the rest).
+    await connection.query(RESET_SESSION).catch(() => undefined);
     await knex.client.releaseConnection(connection);
   }
   const result = emptyStageResult();
@@ -479,7 +543,7 @@ export async function stageToRedshift(
   result.rejects.push(
     ...copyErrors,
     ...(passRejected > 0
-      ? await locateRejects(source, plan.objects, passCounts, passRejects, copyErrors)
+      ? await locateRejects(source, plan.objects, passCounts, passRejects, copyErrors, rules)
       : []),
   );
   result.recordsStaged = copies.reduce((sum, copy) => sum + copy.loaded, 0) - passRejected;

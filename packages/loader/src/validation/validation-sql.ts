@@ -125,7 +125,12 @@ function violationSql(d: DocumentDialect, violation: Violation): string {
         `NOT (${d.text(violation.key)} ~ ${sqlLiteral(violation.pattern)})`,
       );
     case 'max-bytes':
-      return only(isString(d, violation.key), `OCTET_LENGTH(${d.text(violation.key)}) > ${violation.max}`);
+      // A string that does not even cast to VARCHAR(65535) (Redshift's large-string opt-in lets SUPER hold
+      // longer ones; the cast then gives NULL) is over every column's limit.
+      return only(
+        isString(d, violation.key),
+        `COALESCE(OCTET_LENGTH(${d.text(violation.key)}) > ${violation.max}, TRUE)`,
+      );
   }
 }
 
@@ -147,7 +152,7 @@ export function firstBrokenRuleSql(dialect: Dialect, rules: readonly RecordRule[
 export interface ValidationStatements {
   /** Rejected documents per object: object_id, rejected. */
   countRejects: string;
-  /** The first `keep` rejected documents: object_id, rule, raw. */
+  /** The first `keep` rejected documents: object_id, rule, raw_record. */
   sampleRejects: string;
   /** Moves every document that breaks no rule into the typed staging table. */
   shred: string;
@@ -182,7 +187,7 @@ export function validationStatements(
   return {
     countRejects: `SELECT object_id, COUNT(*) AS rejected\nFROM (\n  ${judged}\n) judged\nWHERE rule IS NOT NULL\nGROUP BY object_id`,
     sampleRejects:
-      `SELECT object_id, rule, ${d.serialized} AS raw\n` +
+      `SELECT object_id, rule, ${d.serialized} AS raw_record\n` +
       `FROM (\n  ${judged}\n) judged\nWHERE rule IS NOT NULL\nORDER BY object_id, rule\nLIMIT ${keep}`,
     shred:
       `INSERT INTO ${stagingTable[dataset].name} (${columns.map((column) => column.name).join(', ')}, object_id)\n` +
