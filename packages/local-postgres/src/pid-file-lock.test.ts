@@ -29,7 +29,7 @@ describe('acquirePidFileLock', () => {
     expect(waitedFor).toBe(process.pid);
     expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({
       pid: process.pid,
-      bootId: expect.any(String),
+      bootId: expect.any(String) as unknown,
     });
     release();
     const third = await acquirePidFileLock(path, { waitMs: 5000, pollMs: 20 });
@@ -59,14 +59,14 @@ describe('acquirePidFileLock', () => {
     const release = await acquirePidFileLock(path);
     await expect(acquirePidFileLock(path, { waitMs: 0, purpose: 'starting' })).rejects.toMatchObject({
       code: 'LOCKED',
-      message: expect.stringContaining(`pid ${process.pid}`),
+      message: expect.stringContaining(`pid ${process.pid}`) as unknown,
     });
     release();
 
     const unseen = { ...currentProcessIdentity(), pid: 1, pidNamespace: 'pid:[1]', since: 'then' };
     writeFileSync(path, JSON.stringify(unseen));
     await expect(acquirePidFileLock(path, { waitMs: 0 })).rejects.toMatchObject({
-      message: expect.stringContaining('another pid namespace'),
+      message: expect.stringContaining('another pid namespace') as unknown,
     });
     const hourAgo = new Date(Date.now() - 3_600_000);
     utimesSync(path, hourAgo, hourAgo);
