@@ -33,3 +33,4 @@ export {
 // The local PostgreSQL helpers tests need, from their one owner.
 export { allowTraversal, freePort, preparePostgresAsRoot } from '@sparkify/local-postgres';
 export { startWebhookServer, type TestWebhookServer, type WebhookRequest } from './webhook-server.js';
+export type { EtlFileRow, EtlLockRow, EtlRejectRow, EtlRunRow } from './ledger-rows.js';
