@@ -47,7 +47,7 @@ describe('resolveMigrationSteps', () => {
     expect(() => resolveMigrationSteps(list, [], { to: 'nope' })).toThrow(
       expect.objectContaining({
         code: 'MIGRATION_UNKNOWN',
-        message: expect.stringContaining('Known: m1, m2, m3, m4'),
+        message: expect.stringContaining('Known: m1, m2, m3, m4') as unknown,
       }),
     );
     expect(() => resolveMigrationSteps(list, ['m1'], { after: 'm2' })).toThrow(

@@ -39,12 +39,13 @@ function knexConfig(options: MigratorOptions): Knex.MigratorConfig {
   return {
     tableName: MIGRATIONS_TABLE,
     migrationSource: {
-      getMigrations: async () => [...list],
+      getMigrations: () => Promise.resolve([...list]),
       getMigrationName: (migration: Migration) => migration.name,
-      getMigration: async (migration: Migration) => ({
-        up: (knex: Knex) => runStatements(knex, migration.up[options.dialect]),
-        down: (knex: Knex) => runStatements(knex, migration.down[options.dialect]),
-      }),
+      getMigration: (migration: Migration) =>
+        Promise.resolve({
+          up: (knex: Knex) => runStatements(knex, migration.up[options.dialect]),
+          down: (knex: Knex) => runStatements(knex, migration.down[options.dialect]),
+        }),
     },
   };
 }
