@@ -27,14 +27,15 @@ export function folderSink(folder: string): DatasetSink {
   };
   return {
     location: root,
-    putObject: async (key, body) => {
+    putObject: (key, body) => {
       try {
         writeFileSync(pathOf(key), body);
+        return Promise.resolve();
       } catch (cause) {
-        throw new SinkWriteError(key, { cause });
+        return Promise.reject(new SinkWriteError(key, { cause }));
       }
     },
     openStream: (key): Writable => createWriteStream(pathOf(key), { highWaterMark: 1 << 20 }),
-    flush: async () => undefined,
+    flush: () => Promise.resolve(),
   };
 }

@@ -6,8 +6,8 @@ import { generateDataset } from './generate-dataset.js';
 /** Discards the bytes: only the summary matters here. */
 const nowhere: DatasetSink = {
   location: 'nowhere',
-  putObject: async () => undefined,
-  flush: async () => undefined,
+  putObject: () => Promise.resolve(),
+  flush: () => Promise.resolve(),
   openStream: () => new Writable({ write: (_chunk, _encoding, done) => done() }),
 };
 

@@ -9,7 +9,7 @@ function slowSink(): DatasetSink & { maxQueuedBytes: number; maxChunkBytes: numb
     maxQueuedBytes: 0,
     maxChunkBytes: 0,
     streamedBytes: 0,
-    putObject: async () => undefined,
+    putObject: () => Promise.resolve(),
     openStream: () => {
       const stream: Writable = new Writable({
         highWaterMark: 1,
@@ -22,7 +22,7 @@ function slowSink(): DatasetSink & { maxQueuedBytes: number; maxChunkBytes: numb
       });
       return stream;
     },
-    flush: async () => undefined,
+    flush: () => Promise.resolve(),
   };
   return sink;
 }
