@@ -153,7 +153,7 @@ export async function waitForStack(
     const stack = await findStack(session, stackId);
     const status = stack?.StackStatus ?? 'DELETE_COMPLETE';
     if (stack && SUCCEEDED.has(status)) return stack;
-    if (!stack) return { StackName: stackId, StackStatus: 'DELETE_COMPLETE', CreationTime: since } as Stack;
+    if (!stack) return { StackName: stackId, StackStatus: 'DELETE_COMPLETE', CreationTime: since };
     if (FAILED.has(status)) {
       throw new InfraError(
         'STACK_FAILED',

@@ -56,7 +56,9 @@ export class ScriptedCloudFormation {
 
   /** The session to pass where the SDK client would go. */
   get session(): CloudFormationSession {
-    return { send: (command: object) => this.answer(command) } as unknown as CloudFormationSession;
+    // A throw in answer() becomes a rejected promise, as the SDK's send() reports a service error.
+    const send = (command: object) => new Promise<unknown>((resolve) => resolve(this.answer(command)));
+    return { send } as CloudFormationSession;
   }
 
   /** A stack already deployed (for update, status and delete scenarios). */
@@ -81,7 +83,7 @@ export class ScriptedCloudFormation {
     );
   }
 
-  private async answer(command: object): Promise<unknown> {
+  private answer(command: object): unknown {
     const name = command.constructor.name.replace(/Command$/, '');
     const input = (command as { input: Record<string, unknown> }).input;
     this.sent.push({ command: name, input });
