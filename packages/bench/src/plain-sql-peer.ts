@@ -91,7 +91,7 @@ function filesUnder(folder: string): string[] {
 const rawLineCopy = (table: string, column: string) =>
   `COPY peer.${table} (${column}) FROM STDIN WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`;
 
-async function* songLines(files: readonly string[]): AsyncGenerator<string> {
+function* songLines(files: readonly string[]): Generator<string> {
   // Pretty-printed song files become one line each, as `jq -c` would make them.
   for (const file of files) yield `${readFileSync(file, 'utf8').replace(/\r?\n/g, ' ')}\n`;
 }
