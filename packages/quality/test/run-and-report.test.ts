@@ -113,7 +113,7 @@ describe('checks from a config file', () => {
       failingRows: 1,
       message: expect.stringMatching(
         /^stale: the newest songplay is from 2018-11-01 22:23:14 UTC, 3 d 1 h before/,
-      ),
+      ) as unknown,
     });
     expect(seen).toEqual([
       { rows: [{ newest: '2018-11-01 22:23:14.796', total: '3' }], now: new Date('2018-11-05T00:00:00Z') },
@@ -121,7 +121,7 @@ describe('checks from a config file', () => {
     expect(byName['spy']).toMatchObject({ status: 'warn', failingRows: 2, message: 'two things are wrong' });
     expect(byName['bad_sql']).toMatchObject({
       status: 'error',
-      error: expect.stringMatching(/no_such_table/),
+      error: expect.stringMatching(/no_such_table/) as unknown,
     });
     expect(byName['bad_judge']).toMatchObject({ status: 'error', error: 'the judge broke' });
     expect(formatTable(report)).toMatch(/WARN\s+spy\s+2\s+two things are wrong/);

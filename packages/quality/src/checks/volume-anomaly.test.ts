@@ -75,8 +75,8 @@ describe('judgeVolume', () => {
 
   it('rejects: appearing where there were none warns; fewer is ignored', () => {
     const rejects = { metric: 'rejects', onDrop: 'ignore', onSpike: 'warn' } as const;
-    expect(judgeVolume(loads([...Array(10).fill(0), 40]), rejects)).toMatchObject({ status: 'warn' });
-    expect(judgeVolume(loads([...Array(10).fill(30), 0]), rejects)).toMatchObject({ status: 'pass' });
+    expect(judgeVolume(loads([...Array<number>(10).fill(0), 40]), rejects)).toMatchObject({ status: 'warn' });
+    expect(judgeVolume(loads([...Array<number>(10).fill(30), 0]), rejects)).toMatchObject({ status: 'pass' });
   });
 
   it('by weekday: compared only with loads started on the same UTC weekday', () => {
