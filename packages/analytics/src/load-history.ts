@@ -129,7 +129,7 @@ export async function showRun(
     unknown
   >[];
   if (!run) {
-    const [latest] = (await knex('etl_runs').max({ run_id: 'run_id' })) as { run_id: unknown }[];
+    const [latest] = await knex('etl_runs').max<{ run_id: unknown }[]>({ run_id: 'run_id' });
     throw new AnalyticsError(
       'RUN_UNKNOWN',
       `no load run ${runId} in etl_runs${latest?.run_id ? ` (the latest is ${String(latest.run_id)}; sparkify runs lists them)` : ' (no load has run yet)'}`,
@@ -152,9 +152,9 @@ export async function showRun(
     .where({ run_id: runId })
     .orderBy(['object_key', 'line_number'])
     .limit(options.rejectLimit ?? 100)) as Record<string, unknown>[];
-  const [rejectTotal] = (await knex('etl_rejects').where({ run_id: runId }).count({ n: '*' })) as {
-    n: unknown;
-  }[];
+  const [rejectTotal] = await knex('etl_rejects')
+    .where({ run_id: runId })
+    .count<{ n: unknown }[]>({ n: '*' });
   return {
     run: runSummary(run),
     files: files.map((file) => ({

@@ -103,7 +103,7 @@ export async function askQuestion(
 ): Promise<{ columns: string[]; rows: Row[] }> {
   let result: RawResult;
   try {
-    result = (await knex.raw(sqlToSend(question, parameters), bindingsOf(parameters))) as RawResult;
+    result = await knex.raw<RawResult>(sqlToSend(question, parameters), bindingsOf(parameters));
   } catch (error) {
     if (!isQueryError(error)) throw error;
     throw new AnalyticsError(

@@ -75,7 +75,7 @@ beforeAll(async () => {
       checks_warned: status === 'warn' ? 1 : 0,
       checks_failed: status === 'fail' ? 1 : 0,
     });
-    const [row] = (await knex('check_runs').max({ id: 'check_run_id' })) as { id: unknown }[];
+    const [row] = await knex('check_runs').max<{ id: unknown }[]>({ id: 'check_run_id' });
     await knex('check_results').insert([
       {
         check_run_id: Number(row?.id),
