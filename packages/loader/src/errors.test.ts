@@ -8,7 +8,7 @@ describe('asDiskFull', () => {
     const postgres = databaseError('could not extend file "base/1/2": No space left on device', '53100');
     expect(asDiskFull(postgres)).toMatchObject({
       code: 'DISK_FULL',
-      message: expect.stringMatching(/^the database's disk is full \(could not extend file/),
+      message: expect.stringMatching(/^the database's disk is full \(could not extend file/) as unknown,
     });
     const redshift = databaseError('Disk Full', 'XX000');
     const copy = new LoaderError(

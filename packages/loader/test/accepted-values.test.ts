@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { acceptedValues } from '@sparkify/schema';
 import { describe, expect, it } from 'vitest';
+import type { EtlRejectRow } from '@sparkify/testkit';
 import { schemaFiles } from '../src/index.js';
 import { loadInto, migratedWarehouses, ndjson, play, writeFixture } from './fixtures.js';
 
@@ -33,9 +34,9 @@ describe('one contract for accepted values', () => {
       oneDataset: true,
     });
     expect(result.status).toBe('succeeded');
-    const rejects = await db.knex('etl_rejects').where({ run_id: result.runId });
+    const rejects = (await db.knex('etl_rejects').where({ run_id: result.runId })) as EtlRejectRow[];
     expect(rejects.map((reject) => [reject.line_number, reject.field])).toEqual([[1, '/level']]);
-    expect(rejects[0].reason).toMatch(/free.*paid|paid.*free/);
+    expect(rejects[0]!.reason).toMatch(/free.*paid|paid.*free/);
     expect(await db.knex('users').select('user_id', 'gender')).toEqual([{ user_id: 11, gender: 'X' }]);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { EtlFileRow, EtlRejectRow, EtlRunRow } from '@sparkify/testkit';
 import {
   loadInto,
   ndjson,
@@ -37,20 +38,23 @@ describe('bad records', () => {
     expect(result.error?.message).toMatch(/line 4 \/song: .*NextSong event must carry song/);
     expect(result.error?.message).toMatch(/etl_rejects WHERE run_id = \d+/);
     expect(await starSnapshot(db.knex)).toEqual(before);
-    const run = (await db.knex('etl_runs').where({ run_id: result.runId }))[0];
+    const run = ((await db.knex('etl_runs').where({ run_id: result.runId })) as EtlRunRow[])[0];
     expect(run).toMatchObject({
       status: 'failed',
       error_code: 'BAD_RECORDS',
       records_read: '4',
       records_rejected: '3',
     });
-    const rejects = await db.knex('etl_rejects').where({ run_id: result.runId }).orderBy('line_number');
+    const rejects = (await db
+      .knex('etl_rejects')
+      .where({ run_id: result.runId })
+      .orderBy('line_number')) as EtlRejectRow[];
     expect(rejects.map((reject) => [reject.line_number, reject.field])).toEqual([
       [2, '/ts'],
       [3, null],
       [4, '/song'],
     ]);
-    expect(rejects[1].raw_record).toBe('{"artist": "Truncated", "auth": "Logged');
+    expect(rejects[1]!.raw_record).toBe('{"artist": "Truncated", "auth": "Logged');
     // The failed version is not "loaded": fixing nothing and loading again fails again rather than skipping.
     const retry = await loadInto(db.knex, {
       source: { source: writeFixture({ 'log_data/2018/11/2018-11-30-events.json': badDay }) },
@@ -67,7 +71,7 @@ describe('bad records', () => {
     expect(result.status).toBe('succeeded');
     expect(result.stages.stage).toMatchObject({ records: 4, staged: 1, rejected: 3 });
     expect(Number((await db.knex('songplays').count({ n: '*' }))[0]!.n)).toBe(1);
-    const file = (await db.knex('etl_files'))[0];
+    const file = (await db.knex<EtlFileRow>('etl_files'))[0];
     expect(file).toMatchObject({ records_read: '4', records_staged: '1', records_rejected: '3' });
     expect(Number((await db.knex('etl_rejects').count({ n: '*' }))[0]!.n)).toBe(3);
   });

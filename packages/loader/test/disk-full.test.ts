@@ -3,7 +3,7 @@ import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestDatabase } from '@sparkify/testkit';
+import type { EtlLockRow, EtlRunRow, TestDatabase } from '@sparkify/testkit';
 import { LoaderError } from '../src/index.js';
 import {
   loadInto,
@@ -77,9 +77,9 @@ describe('a full disk on the database server', () => {
     );
     expect(await starSnapshot(db.knex)).toEqual(before);
     expect(await db.knex('staging_events').count({ n: '*' })).toEqual([{ n: '0' }]);
-    const run = (await db.knex('etl_runs').orderBy('run_id', 'desc').limit(1))[0];
+    const run = ((await db.knex('etl_runs').orderBy('run_id', 'desc').limit(1)) as EtlRunRow[])[0];
     expect(run).toMatchObject({ status: 'failed', error_code: 'DISK_FULL' });
-    expect((await db.knex('etl_lock').where({ lock_id: 1 }))[0].holder).toBeNull();
+    expect(((await db.knex('etl_lock').where({ lock_id: 1 })) as EtlLockRow[])[0]!.holder).toBeNull();
 
     // Space freed: the same source loads, and the star equals a clean load of it.
     await db.knex.raw(`ALTER TABLE staging_events SET TABLESPACE pg_default`);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase } from '@sparkify/testkit';
+import { type EtlRejectRow, type EtlRunRow, type TestDatabase } from '@sparkify/testkit';
 import { LoaderError } from '../src/index.js';
 import { badInputCases } from './bad-input-corpus.js';
 import {
@@ -50,9 +50,10 @@ describe('a corpus of bad inputs, each mixed into good data', () => {
       expect(message).toContain(named);
       expect(message.slice(message.indexOf(named))).toMatch(badCase.reason);
       expect(await starSnapshot(db.knex)).toEqual(before);
-      const run = await db.knex('etl_runs').where({ run_id: failed.runId }).first();
+      const run = (await db.knex('etl_runs').where({ run_id: failed.runId }).first()) as
+        EtlRunRow | undefined;
       expect(run).toMatchObject({ status: 'failed', error_code: 'BAD_RECORDS', records_rejected: '1' });
-      expect(run.error_message).toContain(named);
+      expect(run!.error_message).toContain(named);
       expect(await db.knex('etl_files').where({ run_id: failed.runId })).toEqual([]);
 
       const root2 = writeFixture(files);
@@ -63,12 +64,12 @@ describe('a corpus of bad inputs, each mixed into good data', () => {
       });
       expect(loaded.status).toBe('succeeded');
       expect(loaded.stages.stage.rejected).toBe(1);
-      const rejects = await db.knex('etl_rejects').where({ run_id: loaded.runId });
+      const rejects = (await db.knex('etl_rejects').where({ run_id: loaded.runId })) as EtlRejectRow[];
       expect(rejects).toHaveLength(1);
       expect(rejects[0]).toMatchObject({ object_key: key, line_number: badCase.line, field: badCase.field });
-      expect(rejects[0].reason).toMatch(badCase.reason);
+      expect(rejects[0]!.reason).toMatch(badCase.reason);
       // The raw text is kept up to 16 KiB per record (the deep-nesting line is longer).
-      if (badCase.raw) expect(rejects[0].raw_record).toBe(badCase.raw(index).slice(0, 16 * 1024));
+      if (badCase.raw) expect(rejects[0]!.raw_record).toBe(badCase.raw(index).slice(0, 16 * 1024));
       const plays = await db
         .knex('songplays')
         .where({ session_id: 5000 + index })

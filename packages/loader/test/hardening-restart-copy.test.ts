@@ -63,9 +63,7 @@ describe('the database restarting while COPY is streaming', () => {
     });
     running.catch(() => undefined);
     // The events COPY is open (two days written) and the third day's body is held: now the database goes away.
-    await waitFor('the held request', async () =>
-      proxy.seen.some((request) => /2018-11-03/.test(request.path)),
-    );
+    await waitFor('the held request', () => proxy.seen.some((request) => /2018-11-03/.test(request.path)));
     await sleep(200);
     await server.stop();
     release();

@@ -1,6 +1,8 @@
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type EtlFileRow,
+  type EtlRunRow,
   startS3FaultProxy,
   startTestS3,
   testS3Client,
@@ -63,8 +65,8 @@ describe('S3 throttling and dropped connections', () => {
     expect(result.retries).toBeGreaterThanOrEqual(4);
     expect(proxy.seen.filter((request) => request.fault === 'error')).toHaveLength(4);
     expect(await starSnapshot(db.knex)).toEqual(expected);
-    const run = await db.knex('etl_runs').where({ run_id: result.runId }).first();
-    expect(run.status).toBe('succeeded');
+    const run = (await db.knex('etl_runs').where({ run_id: result.runId }).first()) as EtlRunRow | undefined;
+    expect(run!.status).toBe('succeeded');
   });
 
   it('retries a connection dropped before the answer, and resumes a body cut mid-way from the byte it reached', async () => {
@@ -89,10 +91,10 @@ describe('S3 throttling and dropped connections', () => {
     expect(result.retries).toBeGreaterThanOrEqual(3);
     expect(await starSnapshot(db.knex)).toEqual(expected);
     // Every record of the cut object was read exactly once: nothing lost, nothing doubled.
-    const file = await db
+    const file = (await db
       .knex('etl_files')
       .where({ run_id: result.runId, object_key: `s3://dropping/data/${DAY}` })
-      .first();
+      .first()) as EtlFileRow | undefined;
     expect(file).toMatchObject({ records_read: '25', records_staged: '25', records_rejected: '0' });
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { EtlRejectRow, EtlRunRow } from '@sparkify/testkit';
 import { gz, loadInto, migratedWarehouses, ndjson, play, starSnapshot, writeFixture } from './fixtures.js';
 
 const freshWarehouse = migratedWarehouses('loader_storable');
@@ -12,13 +13,13 @@ describe('what the ledger stores is always storable', () => {
     expect(result.status).toBe('failed');
     expect(result.error?.code).toBe('BAD_RECORDS');
     expect(result.error?.message).toContain('log_data/2018/11/2018-11-30-events.json line 3');
-    const run = await db.knex('etl_runs').where({ run_id: result.runId }).first();
+    const run = (await db.knex('etl_runs').where({ run_id: result.runId }).first()) as EtlRunRow | undefined;
     expect(run).toMatchObject({ status: 'failed', error_code: 'BAD_RECORDS' });
-    expect(run.error_message).not.toContain('\0');
-    expect(run.error_message).toContain('line 3');
-    const rejects = await db.knex('etl_rejects').where({ run_id: result.runId });
+    expect(run!.error_message).not.toContain('\0');
+    expect(run!.error_message).toContain('line 3');
+    const rejects = (await db.knex('etl_rejects').where({ run_id: result.runId })) as EtlRejectRow[];
     expect(rejects).toHaveLength(1);
-    expect(rejects[0].raw_record).toBe('\uFFFD'.repeat(64));
+    expect(rejects[0]!.raw_record).toBe('\uFFFD'.repeat(64));
   });
 });
 

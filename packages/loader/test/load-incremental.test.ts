@@ -64,9 +64,9 @@ describe('incremental and order-independent loads', () => {
     const grown = writeFixture({ ...songFiles, ...dayFiles });
     // Same relative keys in another folder: local etags are size + mtime, so write the new day into the first root.
     const { writeFileSync, mkdirSync } = await import('node:fs');
-    const { join, dirname } = await import('node:path');
-    mkdirSync(dirname(join(root, dayKeys[2]!)), { recursive: true });
-    writeFileSync(join(root, dayKeys[2]!), dayFiles[dayKeys[2]!]!);
+    const path = await import('node:path');
+    mkdirSync(path.dirname(path.join(root, dayKeys[2]!)), { recursive: true });
+    writeFileSync(path.join(root, dayKeys[2]!), dayFiles[dayKeys[2]!]!);
     const result = await loadInto(db.knex, { source: { source: root } });
     expect(result.plan).toMatchObject({ toLoad: 1, skipped: songKeys.length + 2 });
     expect(result.stages.transform.songplaysAdded).toBe(5 * 4);
@@ -89,7 +89,9 @@ describe('incremental and order-independent loads', () => {
     });
     await loadInto(db.knex, { source: { source: newer } });
     await loadInto(db.knex, { source: { source: older } });
-    const users = (await db.knex.raw('SELECT user_id, level FROM users')).rows;
+    const users = (
+      await db.knex.raw<{ rows: { user_id: number; level: string }[] }>('SELECT user_id, level FROM users')
+    ).rows;
     expect(users).toEqual([{ user_id: 42, level: 'paid' }]);
     // And a genuinely newer event still wins.
     const newest = writeFixture({
@@ -98,7 +100,10 @@ describe('incremental and order-independent loads', () => {
       ]),
     });
     await loadInto(db.knex, { source: { source: newest } });
-    expect((await db.knex.raw('SELECT level FROM users WHERE user_id = 42')).rows[0].level).toBe('free');
+    expect(
+      (await db.knex.raw<{ rows: { level: string }[] }>('SELECT level FROM users WHERE user_id = 42'))
+        .rows[0]!.level,
+    ).toBe('free');
   });
 
   it('rebuilds from everything on --full-refresh with the same result', async () => {
@@ -138,7 +143,7 @@ describe('matching on the song’s own artist name', () => {
     });
     const matched = await once.knex('songplays').orderBy('item_in_session').pluck('song_id');
     expect(matched).toEqual(['SO2', 'SO1']);
-    expect((await once.knex('artists').first('name')).name).toBe('Foo & Bar');
+    expect((await once.knex<{ name: string }>('artists').first('name'))!.name).toBe('Foo & Bar');
 
     const batched = await freshWarehouse();
     await loadInto(batched.knex, {

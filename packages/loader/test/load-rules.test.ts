@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase } from '@sparkify/testkit';
+import { type EtlFileRow, type EtlRunRow, type TestDatabase } from '@sparkify/testkit';
 import {
   loadInto,
   loggedOutVisit,
@@ -87,7 +87,15 @@ describe('the star schema rules', () => {
 
   it('makes one songplay per NextSong event, matched without fan-out, unmatched plays NULL', async () => {
     const plays = (
-      await db.knex.raw(
+      await db.knex.raw<{
+        rows: {
+          session_id: number;
+          item_in_session: number;
+          song_id: string | null;
+          artist_id: string | null;
+          user_id: number;
+        }[];
+      }>(
         'SELECT session_id, item_in_session, song_id, artist_id, user_id FROM songplays ORDER BY session_id, item_in_session',
       )
     ).rows;
@@ -118,7 +126,11 @@ describe('the star schema rules', () => {
   });
 
   it('keeps every logged-in user once, with the level of their latest event', async () => {
-    const users = (await db.knex.raw('SELECT user_id, level, first_name FROM users ORDER BY user_id')).rows;
+    const users = (
+      await db.knex.raw<{ rows: { user_id: number; level: string; first_name: string | null }[] }>(
+        'SELECT user_id, level, first_name FROM users ORDER BY user_id',
+      )
+    ).rows;
     expect(users).toEqual([
       { user_id: 10, level: 'paid', first_name: 'Ann' },
       { user_id: 11, level: 'paid', first_name: 'Bo' },
@@ -126,18 +138,21 @@ describe('the star schema rules', () => {
   });
 
   it('derives time from songplays, once per start_time, in UTC parts', async () => {
-    const times = (await db.knex.raw('SELECT * FROM time ORDER BY start_time')).rows;
+    const times = (
+      await db.knex.raw<{ rows: Record<string, unknown>[] }>('SELECT * FROM time ORDER BY start_time')
+    ).rows;
     expect(times).toHaveLength(4);
     // 2018-11-01T00:00:00Z is a Thursday (weekday 4), ISO week 44.
     expect(times[0]).toMatchObject({ hour: 0, day: 1, week: 44, month: 11, year: 2018, weekday: 4 });
   });
 
   it('accounts for every record in the ledger', async () => {
-    const files = (await db.knex.raw('SELECT * FROM etl_files ORDER BY object_key')).rows;
+    const files = (await db.knex.raw<{ rows: EtlFileRow[] }>('SELECT * FROM etl_files ORDER BY object_key'))
+      .rows;
     expect(files).toHaveLength(5);
     for (const file of files)
       expect(Number(file.records_read)).toBe(Number(file.records_staged) + Number(file.records_rejected));
-    const run = (await db.knex.raw('SELECT * FROM etl_runs')).rows[0];
+    const run = (await db.knex.raw<{ rows: EtlRunRow[] }>('SELECT * FROM etl_runs')).rows[0];
     expect(run).toMatchObject({ status: 'succeeded', nextsong_staged: '4', songplays_added: '4' });
   });
 

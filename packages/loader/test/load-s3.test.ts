@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestS3, type TestS3 } from '@sparkify/testkit';
+import { type EtlRunRow, startTestS3, type TestS3 } from '@sparkify/testkit';
 import {
   gz,
   loadInto,
@@ -116,7 +116,7 @@ describe('loading from S3', () => {
     await expect(
       loadInto(db.knex, { source: { source: 's3://no-such-bucket/data/' }, s3Client: s3.client }),
     ).rejects.toThrow(/s3:\/\/no-such-bucket\/data\/song_data\/.*bucket does not exist/);
-    const run = (await db.knex('etl_runs').select('status', 'error_code'))[0];
+    const run = (await db.knex<EtlRunRow>('etl_runs').select('status', 'error_code'))[0];
     expect(run).toEqual({ status: 'failed', error_code: 'SOURCE_NOT_FOUND' });
   });
 });

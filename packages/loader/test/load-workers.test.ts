@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type TestDatabase } from '@sparkify/testkit';
+import { type EtlFileRow, type EtlRejectRow, type TestDatabase } from '@sparkify/testkit';
 import {
   loadInto,
   ndjson,
@@ -13,14 +13,14 @@ import {
 const freshWarehouse = migratedWarehouses('loader_workers');
 
 async function ledger(db: TestDatabase) {
-  const files = await db
+  const files = (await db
     .knex('etl_files')
     .select('object_key', 'records_read', 'records_staged', 'records_rejected')
-    .orderBy('object_key');
-  const rejects = await db
+    .orderBy('object_key')) as Omit<EtlFileRow, 'run_id' | 'dataset' | 'etag' | 'size_bytes'>[];
+  const rejects = (await db
     .knex('etl_rejects')
     .select('object_key', 'line_number', 'field', 'reason', 'raw_record')
-    .orderBy(['object_key', 'line_number']);
+    .orderBy(['object_key', 'line_number'])) as Omit<EtlRejectRow, 'run_id' | 'dataset'>[];
   return { files, rejects };
 }
 

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { EtlRejectRow } from '@sparkify/testkit';
 import { loadInto, migratedWarehouses, ndjson, play, song, writeFixture } from './fixtures.js';
 
 const freshWarehouse = migratedWarehouses('loader_links');
@@ -77,8 +78,8 @@ describe('a local source with symbolic links and special files', () => {
     const quarantined = await loadInto(db.knex, { source: { source: root }, oneDataset: true, maxErrors: 1 });
     expect(quarantined.status).toBe('succeeded');
     expect(await db.knex('songplays').count({ n: '*' })).toEqual([{ n: '2' }]);
-    const rejects = await db.knex('etl_rejects').where({ run_id: quarantined.runId });
-    expect(rejects.map((reject) => reject.reason as string)).toEqual([
+    const rejects = (await db.knex('etl_rejects').where({ run_id: quarantined.runId })) as EtlRejectRow[];
+    expect(rejects.map((reject) => reject.reason)).toEqual([
       expect.stringContaining('not valid UTF-8') as unknown,
     ]);
   });
@@ -96,7 +97,7 @@ describe('a local source with symbolic links and special files', () => {
     const quarantined = await loadInto(db.knex, { source: { source: root }, oneDataset: true, maxErrors: 1 });
     expect(quarantined.status).toBe('succeeded');
     expect(await db.knex('songplays').count({ n: '*' })).toEqual([{ n: '2' }]);
-    const rejects = await db.knex('etl_rejects').where({ run_id: quarantined.runId });
+    const rejects = (await db.knex('etl_rejects').where({ run_id: quarantined.runId })) as EtlRejectRow[];
     expect(rejects).toEqual([
       expect.objectContaining({ object_key: 'log_data/broken.json', line_number: 0, field: null }),
     ]);
@@ -114,13 +115,13 @@ describe('a local source with symbolic links and special files', () => {
     writeFileSync(join(deep, 'day.json'), day(1541206106796, '11'));
     const result = await loadInto(db.knex, { source: { source: root }, oneDataset: true, maxErrors: 1 });
     expect(result.status).toBe('succeeded');
-    const rejects = await db.knex('etl_rejects').where({ run_id: result.runId });
+    const rejects = (await db.knex('etl_rejects').where({ run_id: result.runId })) as EtlRejectRow[];
     expect(rejects).toHaveLength(1);
-    expect(rejects[0].reason).toMatch(
+    expect(rejects[0]!.reason).toMatch(
       /the path is 22\d\d bytes long; the ledger keeps keys of up to 2048 bytes/,
     );
-    expect(Buffer.byteLength(rejects[0].object_key as string)).toBeLessThanOrEqual(2048);
-    expect(rejects[0].object_key).toMatch(/…#[0-9a-f]{12}$/);
+    expect(Buffer.byteLength(rejects[0]!.object_key)).toBeLessThanOrEqual(2048);
+    expect(rejects[0]!.object_key).toMatch(/…#[0-9a-f]{12}$/);
     expect(await db.knex('songplays').count({ n: '*' })).toEqual([{ n: '2' }]);
   });
 });

@@ -147,7 +147,7 @@ describe('the validation pass on the Redshift path (scripted session, real S3)',
         key: aKey,
         line: 2,
         field: '/level',
-        reason: expect.stringMatching(/expected one of "free", "paid".*got string "PAID"/),
+        reason: expect.stringMatching(/expected one of "free", "paid".*got string "PAID"/) as unknown,
       }),
     ]);
     expect(result).toMatchObject({ recordsRead: 5, recordsStaged: 4, recordsRejected: 1 });
@@ -175,7 +175,7 @@ describe('the validation pass on the Redshift path (scripted session, real S3)',
         field: '/ts',
         reason: expect.stringMatching(
           /^is before 2000-01-01T00:00:00.000Z: .*found by the validation pass in the warehouse/,
-        ),
+        ) as unknown,
         raw: '{"as":"Redshift serialises it"}',
       },
     ]);
@@ -188,7 +188,7 @@ describe('the validation pass on the Redshift path (scripted session, real S3)',
     );
     expect(failure).toMatchObject({
       code: 'STAGING_FAILED',
-      message: expect.stringMatching(/does not tell a missing key from a JSON null/),
+      message: expect.stringMatching(/does not tell a missing key from a JSON null/) as unknown,
     });
     expect(lastSession!.sent.some((sql) => sql.startsWith('COPY'))).toBe(false);
     expect(lastSession!.sent.at(-1)).toBe('RESET enable_case_sensitive_identifier');

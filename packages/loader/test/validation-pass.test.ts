@@ -59,13 +59,16 @@ function corpusRecords(): Judged[] {
  * as a bind parameter.
  */
 async function sendAsIs<Row>(db: TestDatabase, sql: string): Promise<Row[]> {
-  const connection = (await db.knex.client.acquireConnection()) as {
-    query(sql: string): Promise<{ rows: Row[] }>;
+  // knex types its client `any`: the part of it used here, one pooled session lent and given back.
+  const pool = db.knex.client as {
+    acquireConnection(): Promise<{ query(sql: string): Promise<{ rows: Row[] }> }>;
+    releaseConnection(connection: unknown): Promise<void>;
   };
+  const connection = await pool.acquireConnection();
   try {
     return (await connection.query(sql)).rows;
   } finally {
-    await db.knex.client.releaseConnection(connection);
+    await pool.releaseConnection(connection);
   }
 }
 

@@ -50,9 +50,23 @@ export interface AcquireOptions {
 export const HEARTBEAT_MS = 15_000;
 const STALE_AFTER_MS = 120_000;
 
+/** The etl_lock row as node-postgres reads it: BIGINT arrives as text, TIMESTAMP as a Date. */
+interface LockRow {
+  lock_id: number;
+  holder: string | null;
+  host: string | null;
+  pid: number | null;
+  run_id: string | null;
+  acquired_at: Date | string | null;
+  boot_id: string | null;
+  pid_namespace: string | null;
+  start_ticks: string | number | null;
+  heartbeat_at: Date | string | null;
+}
+
 /** Reads the lock row. */
 export async function readLoadLock(knex: Knex): Promise<LockState> {
-  const row = await knex('etl_lock').where({ lock_id: 1 }).first();
+  const row = await knex<LockRow>('etl_lock').where({ lock_id: 1 }).first();
   const time = (value: unknown) => (value ? readSqlTimestamp(value as Date | string) : null);
   return {
     holder: row?.holder ?? undefined,

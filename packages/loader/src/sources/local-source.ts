@@ -24,7 +24,9 @@ function escapedName(latin1: string): string {
 }
 
 /** What a directory entry is, after following symbolic links (a dangling link is `missing`). */
-async function kindOf(path: string): Promise<'file' | 'folder' | 'missing' | string> {
+async function kindOf(
+  path: string,
+): Promise<'file' | 'folder' | 'missing' | 'a FIFO' | 'a socket' | 'a device' | 'not a regular file'> {
   try {
     const info = await stat(path);
     if (info.isFile()) return 'file';

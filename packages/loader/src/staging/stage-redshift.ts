@@ -462,7 +462,12 @@ export async function stageToRedshift(
   let bytesCopied = 0;
   let rowsLoaded = 0;
   let rejected = 0;
-  const connection = (await knex.client.acquireConnection()) as SqlSession;
+  // knex types its client `any`: this is the part of it used here, one pooled session lent and given back.
+  const pool = knex.client as {
+    acquireConnection(): Promise<SqlSession>;
+    releaseConnection(connection: SqlSession): Promise<void>;
+  };
+  const connection = await pool.acquireConnection();
   try {
     for (const statement of plan.statements) {
       if (statement.kind === 'observe') continue;
@@ -535,7 +540,7 @@ export async function stageToRedshift(
   } finally {
     // The session setting never outlives staging, whatever stopped it (the pooled connection serves the rest).
     await connection.query(RESET_SESSION).catch(() => undefined);
-    await knex.client.releaseConnection(connection);
+    await pool.releaseConnection(connection);
   }
   const result = emptyStageResult();
   const copyErrors = copies.flatMap((copy) => copy.errors);

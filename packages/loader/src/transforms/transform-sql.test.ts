@@ -27,7 +27,7 @@ const forbidden: [string, RegExp][] = [
 const statements: [string, string][] = Object.entries(sql).flatMap(([name, value]): [string, string][] =>
   Array.isArray(value)
     ? value.map((text: string, index): [string, string] => [`${name}[${index}]`, text])
-    : [[name, value as string]],
+    : [[name, value]],
 );
 
 describe('the shared transform SQL', () => {

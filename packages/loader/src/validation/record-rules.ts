@@ -110,7 +110,7 @@ function propertyRules(key: string, schema: PropertySchema, when?: RuleCondition
     if (!schema.enum.every((value) => typeof value === 'string')) {
       throw new LoaderError('CONFIG_INVALID', `the JSON Schema's enum at /${key} must list strings`);
     }
-    const values = schema.enum as string[];
+    const values = schema.enum;
     rules.push(rule({ kind: 'enum', key, values }, 'enum', { allowedValues: values }));
   }
   if (schema.maximum !== undefined) {
