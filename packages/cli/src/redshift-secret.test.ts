@@ -4,10 +4,9 @@ import { passwordFromSecret, regionOfSecretArn, type SecretReader } from './reds
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:redshift!ns-admin-AbCdEf';
 
-function answering(
-  answer: (command: GetSecretValueCommand) => Promise<{ SecretString?: string }>,
-): SecretReader {
-  return { send: answer };
+/** A secret reader whose send() answers with `answer` (a throw in it becomes the rejection, as the SDK's does). */
+function answering(answer: (command: GetSecretValueCommand) => { SecretString?: string }): SecretReader {
+  return { send: (command) => new Promise((resolve) => resolve(answer(command))) };
 }
 
 describe('passwordFromSecret', () => {
@@ -15,7 +14,7 @@ describe('passwordFromSecret', () => {
     const asked: unknown[] = [];
     const password = await passwordFromSecret(
       ARN,
-      answering(async (command) => {
+      answering((command) => {
         asked.push(command.input.SecretId);
         return { SecretString: JSON.stringify({ username: 'admin', password: 'pw-from-secret' }) };
       }),
@@ -28,7 +27,7 @@ describe('passwordFromSecret', () => {
     expect(
       await passwordFromSecret(
         ARN,
-        answering(async () => ({ SecretString: 'bare-pw' })),
+        answering(() => ({ SecretString: 'bare-pw' })),
       ),
     ).toBe('bare-pw');
   });
@@ -38,7 +37,7 @@ describe('passwordFromSecret', () => {
     await expect(
       passwordFromSecret(
         ARN,
-        answering(async () => {
+        answering(() => {
           throw denied;
         }),
       ),
@@ -51,7 +50,7 @@ describe('passwordFromSecret', () => {
     await expect(
       passwordFromSecret(
         ARN,
-        answering(async () => ({ SecretString: '{"username":"admin"}' })),
+        answering(() => ({ SecretString: '{"username":"admin"}' })),
       ),
     ).rejects.toThrow(/holds no password/);
   });

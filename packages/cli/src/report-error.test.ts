@@ -50,7 +50,7 @@ describe('reportError: the one place library errors become exit codes', () => {
 
   it('anything else is an unexpected error, exit 2', () => {
     expect(reportError(new TypeError('x is undefined'), false)).toMatchObject({
-      message: expect.stringMatching(/^unexpected error: x is undefined/),
+      message: expect.stringMatching(/^unexpected error: x is undefined/) as unknown,
       exitCode: 2,
     });
   });

@@ -40,9 +40,10 @@ export interface WarehouseScope extends CommandScope {
 export async function runWithConfig<T>(
   context: CliContext,
   options: GlobalOptions,
-  work: (scope: CommandScope) => Promise<T>,
+  work: (scope: CommandScope) => T | Promise<T>,
 ): Promise<T> {
-  const config = await resolveConfig(options, context);
+  // Inside this async function a throw (a bad setting, or work's own) still becomes the returned rejection.
+  const config = resolveConfig(options, context);
   return work({
     config,
     context,

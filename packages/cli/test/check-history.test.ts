@@ -40,7 +40,10 @@ async function loadDay(
     for (const key of summary.logKeys) {
       const file = join(folder, key);
       const lines = readFileSync(file, 'utf8').split('\n');
-      writeFileSync(file, lines.map((line) => JSON.stringify(rewrite(JSON.parse(line)))).join('\n'));
+      writeFileSync(
+        file,
+        lines.map((line) => JSON.stringify(rewrite(JSON.parse(line) as Record<string, unknown>))).join('\n'),
+      );
     }
   }
   const loadedAt = new Date(FIRST_DAY + day * DAY_MS + 2 * 3_600_000);

@@ -55,8 +55,8 @@ describe('sparkify check after sparkify load', () => {
   });
 
   it('exits 1 and names the orphan check and the user id after deleting a user that songplays refer to', async () => {
-    const userId = (await db.knex('songplays').first('user_id')).user_id as number;
-    const saved = await db.knex('users').where({ user_id: userId }).first();
+    const userId = (await db.knex<{ user_id: number }>('songplays').first('user_id'))!.user_id;
+    const saved = (await db.knex('users').where({ user_id: userId }).first()) as Record<string, unknown>;
     await db.knex('users').where({ user_id: userId }).delete();
     try {
       const run = await runSparkify(['check'], { env });

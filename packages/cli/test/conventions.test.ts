@@ -111,7 +111,9 @@ describe('refusals and descriptions', () => {
       const url = await runSparkify(['config', '--json'], {
         env: { DATABASE_URL: 'postgres://u:secret@db.example:6543/dwh' },
       });
-      expect(JSON.parse(url.stdout).warehouse).toBe('PostgreSQL at db.example:6543/dwh (databaseUrl)');
+      expect((JSON.parse(url.stdout) as { warehouse: string }).warehouse).toBe(
+        'PostgreSQL at db.example:6543/dwh (databaseUrl)',
+      );
     } finally {
       rmSync(home, { recursive: true, force: true });
     }

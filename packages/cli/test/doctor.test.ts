@@ -297,7 +297,7 @@ describe('sparkify doctor --target redshift (scripted cluster, AWS API and S3 re
     expect(aws.calls).toEqual([
       {
         operation: 'DescribeClusters',
-        params: expect.objectContaining({ ClusterIdentifier: 'dwh-cluster' }),
+        params: expect.objectContaining({ ClusterIdentifier: 'dwh-cluster' }) as unknown,
       },
     ]);
     // The probe was on S3 when the cluster read it (1 row), under the manifest prefix, with the role and REGION.
@@ -345,7 +345,7 @@ describe('sparkify doctor --target redshift (scripted cluster, AWS API and S3 re
     });
     expect(checkOf(report, 'ownership')).toMatchObject({
       status: 'fail',
-      says: expect.stringContaining('staging_events (owner admin), staging_songs (owner admin)'),
+      says: expect.stringContaining('staging_events (owner admin), staging_songs (owner admin)') as unknown,
       fix: 'ALTER TABLE staging_events OWNER TO loader; ALTER TABLE staging_songs OWNER TO loader;',
     });
     expect(checkOf(report, 'temp').status).toBe('ok');
@@ -367,8 +367,8 @@ describe('sparkify doctor --target redshift (scripted cluster, AWS API and S3 re
     });
     expect(checkOf(report, 'role-reads-manifest')).toMatchObject({
       status: 'fail',
-      says: expect.stringContaining('is not authorized to assume IAM Role'),
-      fix: expect.stringMatching(/^attach .*dwhRole to the cluster/),
+      says: expect.stringContaining('is not authorized to assume IAM Role') as unknown,
+      fix: expect.stringMatching(/^attach .*dwhRole to the cluster/) as unknown,
     });
     expect(await probesLeft()).toEqual([]);
   });
@@ -403,7 +403,7 @@ describe('sparkify doctor --target redshift (scripted cluster, AWS API and S3 re
       status: 'fail',
       says: expect.stringMatching(
         /Bucket doctor-manifests \(the manifest prefix\) is in eu-west-1, but COPY reads everything from us-west-2/,
-      ),
+      ) as unknown,
     });
   });
 
@@ -414,7 +414,7 @@ describe('sparkify doctor --target redshift (scripted cluster, AWS API and S3 re
     expect(run.code).toBe(0);
     expect(checkOf(report, 'regions')).toMatchObject({
       status: 'warn',
-      says: expect.stringContaining('the cluster is in us-west-2'),
+      says: expect.stringContaining('the cluster is in us-west-2') as unknown,
     });
     expect(copies[0]!.sql).toContain("REGION 'us-east-1'");
   });
@@ -445,12 +445,12 @@ describe('sparkify doctor --target redshift (scripted cluster, AWS API and S3 re
     expect(run.code).toBe(2);
     expect(checkOf(report, 'connection')).toMatchObject({
       status: 'fail',
-      says: expect.stringContaining('redshift.host'),
+      says: expect.stringContaining('redshift.host') as unknown,
     });
     expect(checkOf(report, 'iam-role').status).toBe('fail');
     expect(checkOf(report, 'manifest-write')).toMatchObject({
       status: 'fail',
-      fix: expect.stringContaining('--manifest-prefix'),
+      fix: expect.stringContaining('--manifest-prefix') as unknown,
     });
     expect(aws.calls).toEqual([]);
     expect(copies).toEqual([]);
@@ -478,7 +478,7 @@ describe('sparkify doctor on the postgres target (real PostgreSQL)', () => {
       migrations: 'fail',
     });
     expect(checkOf(report, 'migrations')).toMatchObject({
-      says: expect.stringContaining('not migrated yet'),
+      says: expect.stringContaining('not migrated yet') as unknown,
       fix: 'sparkify migrate',
     });
     const text = await runSparkify(['doctor'], { env: { DATABASE_URL: postgres.url } });
@@ -510,12 +510,12 @@ describe('sparkify doctor on the postgres target (real PostgreSQL)', () => {
     });
     expect(checkOf(report, 'ownership')).toMatchObject({
       status: 'fail',
-      says: expect.stringContaining('staging_events (owner'),
+      says: expect.stringContaining('staging_events (owner') as unknown,
     });
     // information_schema shows only tables one has a privilege on: the ledger is there, but not to this user.
     expect(checkOf(report, 'migrations')).toMatchObject({
       status: 'fail',
-      says: expect.stringContaining(`${reader} cannot see the migration ledger`),
+      says: expect.stringContaining(`${reader} cannot see the migration ledger`) as unknown,
     });
   });
 });

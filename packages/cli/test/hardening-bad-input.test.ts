@@ -3,7 +3,13 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { folderSink, generateDataset } from '@sparkify/generator';
 import { migrateTo } from '@sparkify/schema';
-import { createTestDatabase, starSnapshot, type TestDatabase } from '@sparkify/testkit';
+import {
+  createTestDatabase,
+  type EtlRejectRow,
+  type EtlRunRow,
+  starSnapshot,
+  type TestDatabase,
+} from '@sparkify/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { removeTempFolders, runSparkify, tempFolder } from './run-sparkify.js';
 
@@ -119,9 +125,9 @@ describe('bad input through `sparkify load`', () => {
       expect(run.stderr).toContain(named);
       expect(run.stderr).toContain('nothing reached the star schema');
       expect(await starSnapshot(db.knex)).toEqual(before);
-      const last = await db.knex('etl_runs').orderBy('run_id', 'desc').first();
+      const last = await db.knex<EtlRunRow>('etl_runs').orderBy('run_id', 'desc').first();
       expect(last).toMatchObject({ status: 'failed', error_code: 'BAD_RECORDS' });
-      expect(last.error_message).toContain(named);
+      expect(last!.error_message).toContain(named);
     },
   );
 
@@ -138,15 +144,15 @@ describe('bad input through `sparkify load`', () => {
     const quarantined = await runSparkify(['load', '--source', root, '--max-errors', '1'], { env });
     expect(quarantined.code).toBe(0);
     expect(quarantined.stdout).toContain('1 bad records quarantined in etl_rejects');
-    const run = await db.knex('etl_runs').orderBy('run_id', 'desc').first();
+    const run = await db.knex<EtlRunRow>('etl_runs').orderBy('run_id', 'desc').first();
     const rejects = await db
-      .knex('etl_rejects')
-      .where({ run_id: run.run_id })
+      .knex<EtlRejectRow>('etl_rejects')
+      .where({ run_id: run!.run_id })
       .select('line_number', 'field', 'raw_record');
     expect(rejects).toHaveLength(1);
     expect(rejects[0]).toMatchObject({ line_number: 2, field: '/sessionId' });
     // The raw text is the line as it was (a CRLF file's line keeps its CR).
-    expect(rejects[0].raw_record.trimEnd()).toBe(bad);
+    expect(rejects[0]!.raw_record!.trimEnd()).toBe(bad);
     const loaded = await db
       .knex('songplays')
       .whereIn(

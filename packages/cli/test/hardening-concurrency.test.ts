@@ -3,6 +3,7 @@ import { folderSink, generateDataset } from '@sparkify/generator';
 import { migrateTo } from '@sparkify/schema';
 import {
   createTestDatabase,
+  type EtlLockRow,
   sessionsOf,
   startNodeProcess,
   type TestDatabase,
@@ -54,7 +55,7 @@ describe('two loads at once against one warehouse', () => {
           (session) => /INSERT INTO time/i.test(session.query) && session.waitEventType === 'Lock',
         ),
       );
-      const lock = await db.knex('etl_lock').where({ lock_id: 1 }).first();
+      const lock = await db.knex<EtlLockRow>('etl_lock').where({ lock_id: 1 }).first();
       expect(lock).toMatchObject({ pid: first.pid, host: hostname() });
       // The ledger stores UTC wall-clock time.
       const acquired = await db.knex.raw<{ rows: { since: string }[] }>(
@@ -103,7 +104,7 @@ describe('two loads at once against one warehouse', () => {
     expect(waited.code).toBe(0);
     expect(waited.stdout).toMatch(/Nothing new/);
 
-    const runs: RunRow[] = await db.knex('etl_runs').orderBy('run_id');
+    const runs: RunRow[] = await db.knex<RunRow>('etl_runs').orderBy('run_id');
     expect(runs.map((run) => run.status)).toEqual(['succeeded', 'succeeded']);
     // Never interleaved: each run starts after the one before it finished.
     for (let index = 1; index < runs.length; index += 1) {

@@ -4,6 +4,7 @@ import { folderSink, generateDataset } from '@sparkify/generator';
 import { migrateTo } from '@sparkify/schema';
 import {
   createTestDatabase,
+  type EtlRunRow,
   filesBelow,
   type S3FaultProxy,
   sessionsOf,
@@ -66,7 +67,7 @@ afterAll(async () => {
 
 /** The state a stopped load must leave: its run INTERRUPTED, the lock free, no session left, the star as before. */
 async function expectStoppedCleanly(before: unknown): Promise<void> {
-  const last = await db.knex('etl_runs').orderBy('run_id', 'desc').first();
+  const last = await db.knex<EtlRunRow>('etl_runs').orderBy('run_id', 'desc').first();
   expect(last).toMatchObject({ status: 'failed', error_code: 'INTERRUPTED' });
   expect(await db.knex('etl_lock').where({ lock_id: 1 }).first()).toMatchObject({ holder: null });
   expect(await sessionsOf(db.knex, app)).toEqual([]);
@@ -89,7 +90,7 @@ describe('a signal during a load', () => {
       env: loadEnv(proxy.endpoint),
     });
     try {
-      await waitFor('the load to hold an object', async () =>
+      await waitFor('the load to hold an object', () =>
         proxy.seen.some((request) => request.fault === 'hold'),
       );
       load.child.kill('SIGTERM');

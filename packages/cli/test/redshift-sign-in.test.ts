@@ -101,7 +101,7 @@ describe('Redshift sign-in without a static password', () => {
           DbName: 'dev',
           DurationSeconds: '900',
           AutoCreate: 'false',
-        }),
+        }) as unknown,
       },
     ]);
   });

@@ -86,8 +86,8 @@ describe('schema drift and alerts through the real binary', () => {
 
   it('a failing check posts one message to the webhook, in the Slack shape, with no secret in it', async () => {
     const hook = await startWebhookServer([200]);
-    const userId = (await db.knex('songplays').first('user_id')).user_id as number;
-    const saved = await db.knex('users').where({ user_id: userId }).first();
+    const userId = (await db.knex<{ user_id: number }>('songplays').first('user_id'))!.user_id;
+    const saved = (await db.knex('users').where({ user_id: userId }).first()) as Record<string, unknown>;
     await db.knex('users').where({ user_id: userId }).delete();
     try {
       const run = await runSparkify(['check', '--notify', hook.url], { env });

@@ -73,7 +73,7 @@ ${questionFilesHelp}`,
       const asked = { ...questionOptions(options), names };
       if (options.dryRun) {
         const parameters = resolveParameters(asked);
-        await runWithConfig(context, options, async ({ context: scoped }) => {
+        await runWithConfig(context, options, ({ context: scoped }) => {
           scoped.stdout.write(formatQuestionsDryRun(plannedQuestions(questions, names), parameters));
         });
         return;

@@ -61,7 +61,7 @@ ${KEY_TABLE}`,
     )
     .action(async (_options: { json?: boolean }, command: Command) => {
       const options = command.optsWithGlobals<GlobalOptions & { json?: boolean }>();
-      const resolved = await resolveConfigWithSources(options, context);
+      const resolved = resolveConfigWithSources(options, context);
       const rows = describeConfig(resolved);
       const warehouse = await describeTarget(resolved.config);
       if (options.json) {

@@ -114,7 +114,7 @@ the sample (sparkify check --as-of ${demoAsOf} does the same by hand).`,
       const given = command.optsWithGlobals<DemoOptions>();
       const events = count('--events', given.events, 20_000);
       const songs = count('--songs', given.songs, 2000);
-      const home = await runWithConfig(context, given, async ({ config }) => join(config.home, 'demo'));
+      const home = await runWithConfig(context, given, ({ config }) => join(config.home, 'demo'));
       const demo = demoContext(context, home);
       const options: DemoOptions = { ...given, config: undefined, target: undefined };
       const folder = await runWithConfig(demo, options, async ({ err }) => {

@@ -64,12 +64,10 @@ const awsFailure = (error: unknown) =>
 /** Connection, CREATE, TEMP, ownership and migrations: what the database itself decides, on either target. */
 async function databaseChecks(warehouse: Warehouse): Promise<CheckVerdict[]> {
   const { knex } = warehouse;
-  const privileges = ((await knex.raw(privilegesSql)) as { rows: PrivilegeRow[] }).rows[0]!;
+  const privileges = (await knex.raw<{ rows: PrivilegeRow[] }>(privilegesSql)).rows[0]!;
   const owners = ownersSql(warehouse.dialect);
   const ownerRows = (
-    (await knex.raw(owners.sql, owners.bindings)) as {
-      rows: { table_name: string; owner: string }[];
-    }
+    await knex.raw<{ rows: { table_name: string; owner: string }[] }>(owners.sql, owners.bindings)
   ).rows;
   const rights = judgeRights(privileges, ownerRows, warehouse.dialect);
   let status: Awaited<ReturnType<typeof migrationStatus>>;

@@ -21,12 +21,12 @@ async function loadAws(): Promise<AwsModule> {
   return import('./infra-aws.js');
 }
 
-async function withInfra<T>(work: (infra: InfraModule) => Promise<T>): Promise<T> {
+async function withInfra<T>(work: (infra: InfraModule) => T | Promise<T>): Promise<T> {
   return work(await loadInfra());
 }
 
 /** The settings and synthesized template that `plan` and `up` share. */
-async function synthesize(infra: InfraModule, scope: CommandScope, options: InfraCommandOptions) {
+function synthesize(infra: InfraModule, scope: CommandScope, options: InfraCommandOptions) {
   const { locations, notes } = copyLocationsFrom(options, scope.config);
   const settings = infra.warehouseSettings({
     ...warehouseInput(options),
@@ -38,8 +38,8 @@ async function synthesize(infra: InfraModule, scope: CommandScope, options: Infr
 
 async function plan(context: CliContext, options: InfraCommandOptions): Promise<void> {
   await runWithConfig(context, options, (scope) =>
-    withInfra(async (infra) => {
-      const { settings, synthesized, notes } = await synthesize(infra, scope, options);
+    withInfra((infra) => {
+      const { settings, synthesized, notes } = synthesize(infra, scope, options);
       if (options.template) {
         scope.out(JSON.stringify(synthesized.template, null, 2));
         return;
@@ -100,7 +100,7 @@ async function up(context: CliContext, options: InfraCommandOptions): Promise<vo
     withInfra(async (infra) => {
       const region = regionOf(scope);
       const target = configFileTarget(options, context);
-      const { settings, synthesized, notes } = await synthesize(infra, scope, options);
+      const { settings, synthesized, notes } = synthesize(infra, scope, options);
       for (const note of notes) scope.err(`note: ${note}`);
       for (const finding of synthesized.nag!.findings)
         scope.err(`warning: cdk-nag ${finding.rule}: ${finding.description}`);
@@ -246,7 +246,7 @@ async function diff(context: CliContext, options: InfraCommandOptions): Promise<
   await runWithConfig(context, options, (scope) =>
     withInfra(async (infra) => {
       const region = regionOf(scope);
-      const { synthesized } = await synthesize(infra, scope, options);
+      const { synthesized } = synthesize(infra, scope, options);
       const changes = await infra.diffStack((await loadAws()).cloudFormation(region), {
         stackName: synthesized.stackName,
         template: synthesized.template,

@@ -89,7 +89,7 @@ function loaded(tables: { table: string; before: number; after: number }[]): Loa
     rejects: [],
     unknownKeys: [],
     retries: 0,
-  } as LoadResult;
+  };
 }
 
 describe('formatLoadSummary', () => {

@@ -203,11 +203,14 @@ export function formatDryRun(result: LoadResult, showAll: boolean): string {
   return lines.join('\n');
 }
 
-/** The alert for a failed load: where from, where to, and what went wrong (the first lines of the error). */
+/**
+ * The alert for a failed load: where from, where to, and what went wrong (the first lines of the error).
+ * `outcome` is the failed run's LoadResult, or whatever the load threw.
+ */
 export function loadAlert(
   warehouseLabel: string,
   settings: Pick<LoadOptions, 'source'>,
-  outcome: LoadResult | unknown,
+  outcome: unknown,
 ): WebhookMessage {
   const result = outcome as Partial<LoadResult>;
   const isResult = typeof result === 'object' && result !== null && 'stages' in result;

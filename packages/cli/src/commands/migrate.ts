@@ -119,7 +119,7 @@ async function dryRun(
 ): Promise<void> {
   const { direction } = target;
   // Never connects: the target's DDL can be reviewed with no cluster at all.
-  await runWithConfig(context, options, async ({ config }) => {
+  await runWithConfig(context, options, ({ config }) => {
     const statements = planMigrationSql({ dialect: config.target, ...target });
     if (options.json)
       context.stdout.write(

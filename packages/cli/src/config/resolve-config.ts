@@ -81,10 +81,7 @@ function readConfigFile(path: string, label: string, context: CliContext): Confi
  * Resolves the configuration and where each value came from: flags > environment > config file (JSON or
  * dwh.cfg) > defaults. Registers every secret with the context's output redaction before anything can print it.
  */
-export async function resolveConfigWithSources(
-  options: GlobalOptions,
-  context: CliContext,
-): Promise<ResolvedConfig> {
+export function resolveConfigWithSources(options: GlobalOptions, context: CliContext): ResolvedConfig {
   installRedaction(context, secretsFromEnv(context.env));
   const named = options.config ?? context.env.SPARKIFY_CONFIG?.trim();
   const layers: ConfigLayer[] = [defaultLayer(context.cwd)];
@@ -102,8 +99,8 @@ export async function resolveConfigWithSources(
  * Resolves the configuration: flags > environment > config file (JSON or dwh.cfg) > defaults, validated with
  * zod; a wrong value throws a CliError with one line per problem naming the key and what is expected.
  */
-export async function resolveConfig(options: GlobalOptions, context: CliContext): Promise<SparkifyConfig> {
-  return (await resolveConfigWithSources(options, context)).config;
+export function resolveConfig(options: GlobalOptions, context: CliContext): SparkifyConfig {
+  return resolveConfigWithSources(options, context).config;
 }
 
 /** Every secret value in a configuration, for redaction of anything printed. */
