@@ -64,35 +64,15 @@ describe('refusals and descriptions', () => {
     const folder = mkdtempSync(join(tmpdir(), 'sparkify-generate-into-'));
     try {
       writeFileSync(join(folder, 'real.json'), '{}\n');
-      const refused = await runSparkify([
-        'generate',
-        '--out',
-        folder,
-        '--songs',
-        '2',
-        '--events',
-        '10',
-        '--days',
-        '1',
-      ]);
+      const generate = ['generate', '--out', folder, '--songs', '2', '--events', '10', '--days', '1'];
+      const refused = await runSparkify(generate);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toBe(
         `sparkify: --out: ${folder} already holds files (real.json); generated files would be mixed into them. ` +
           'Pick a new or empty folder, or pass --force to write into it anyway.\n',
       );
       expect(readdirSync(folder)).toEqual(['real.json']);
-      const forced = await runSparkify([
-        'generate',
-        '--out',
-        folder,
-        '--songs',
-        '2',
-        '--events',
-        '10',
-        '--days',
-        '1',
-        '--force',
-      ]);
+      const forced = await runSparkify([...generate, '--force']);
       expect(forced.code, forced.stderr).toBe(0);
       expect(readdirSync(folder).sort()).toEqual(['log_data', 'real.json', 'song_data']);
     } finally {

@@ -4,13 +4,13 @@
 //   loopback proxy that answers GetBucketLocation per bucket (s3rver knows one region only);
 // - PostgreSQL: a real one (the test server), with a real login role lacking CREATE and TEMP.
 import { randomBytes } from 'node:crypto';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { migrationChecksum, migrations } from '@sparkify/schema';
 import {
   createTestDatabase,
+  type S3FaultProxy,
   type ScriptedRedshift,
   type ScriptedReply,
+  startS3FaultProxy,
   startScriptedRedshift,
   startTestS3,
   type TestDatabase,
@@ -47,7 +47,7 @@ let postgres: TestDatabase;
 let redshift: ScriptedRedshift;
 let aws: ScriptedAws;
 let s3: TestS3;
-let locations: Server;
+let locations: S3FaultProxy;
 let locationsEndpoint: string;
 let lastCopyCount = 0;
 /** Each COPY the cluster received, with whether its object was on S3 at that moment. */
@@ -168,44 +168,30 @@ beforeAll(async () => {
   );
   // GetBucketLocation (`GET /bucket?location`) per bucket, as S3 answers it (no constraint for us-east-1); the rest
   // goes to s3rver unchanged.
-  const upstream = new URL(s3.endpoint);
-  locations = createServer((req, res) => {
-    const [path, query = ''] = (req.url ?? '').split('?');
-    const bucket = path!.replace(/^\//, '').replace(/\/$/, '');
-    if (req.method === 'GET' && /(^|&)location(=|&|$)/.test(query) && !bucket.includes('/')) {
-      const region = scenario.regions[bucket];
-      res.writeHead(200, { 'content-type': 'application/xml' });
-      res.end(
-        region && region !== 'us-east-1'
+  locations = await startS3FaultProxy(s3.endpoint);
+  locations.addRule({
+    method: 'GET',
+    path: /^\/[^/]+\/?$/,
+    query: /(^|&)location(=|&|$)/,
+    fault: {
+      kind: 'answer',
+      status: 200,
+      contentType: 'application/xml',
+      body: (path) => {
+        const region = scenario.regions[path.replace(/^\//, '').replace(/\/$/, '')];
+        return region && region !== 'us-east-1'
           ? `<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${region}</LocationConstraint>`
-          : '<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>',
-      );
-      return;
-    }
-    const outgoing = httpRequest(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
+          : '<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>';
       },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    outgoing.on('error', () => res.destroy());
-    req.pipe(outgoing);
+    },
   });
-  await new Promise<void>((resolve) => locations.listen(0, '127.0.0.1', resolve));
-  locationsEndpoint = `http://127.0.0.1:${(locations.address() as AddressInfo).port}`;
+  locationsEndpoint = locations.endpoint;
 });
 
 afterAll(async () => {
   await redshift?.stop();
   await aws?.stop();
-  await new Promise<void>((resolve) => (locations ? locations.close(() => resolve()) : resolve()));
+  await locations?.stop();
   await s3?.stop();
   await backing?.drop();
   await postgres?.drop();

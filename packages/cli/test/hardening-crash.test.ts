@@ -19,7 +19,7 @@ import {
 } from '@sparkify/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BIN, removeTempFolders, runSparkify, tempFolder } from './run-sparkify.js';
+import { BIN, removeTempFolders, runSparkify, s3LoadEnv, tempFolder } from './run-sparkify.js';
 
 let s3: TestS3;
 let proxy: S3FaultProxy;
@@ -54,14 +54,7 @@ async function warehouse(prefix: string): Promise<TestDatabase> {
 
 /** The environment of a `sparkify load` against `databaseUrl` reading S3 through `endpoint`. */
 function loadEnv(databaseUrl: string, endpoint: string): Record<string, string> {
-  return {
-    DATABASE_URL: databaseUrl,
-    AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_S3: endpoint,
-    SPARKIFY_HOME: tempFolder('sparkify-crash-home-'),
-  };
+  return s3LoadEnv(databaseUrl, s3, endpoint, 'sparkify-crash-home-');
 }
 
 /** A gate the proxy holds a request on until the test opens it. */

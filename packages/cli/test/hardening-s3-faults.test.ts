@@ -10,7 +10,7 @@ import {
   uploadFolder,
 } from '@sparkify/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { removeTempFolders, runSparkify, tempFolder } from './run-sparkify.js';
+import { removeTempFolders, runSparkify, s3LoadEnv, tempFolder } from './run-sparkify.js';
 
 let s3: TestS3;
 let proxy: S3FaultProxy;
@@ -36,14 +36,7 @@ async function loadEnv(): Promise<Record<string, string>> {
   const db = await createTestDatabase(inject('pgUrl'), 'cli_s3_faults');
   await migrateTo(db.knex, { dialect: 'postgres' });
   databases.push(db);
-  return {
-    DATABASE_URL: db.url,
-    AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_S3: proxy.endpoint,
-    SPARKIFY_HOME: tempFolder('sparkify-s3-faults-home-'),
-  };
+  return s3LoadEnv(db.url, s3, proxy.endpoint, 'sparkify-s3-faults-home-');
 }
 
 describe('S3 faults through `sparkify load`', () => {

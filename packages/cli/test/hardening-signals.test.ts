@@ -20,7 +20,7 @@ import {
 } from '@sparkify/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BIN, removeTempFolders, runSparkify, tempFolder } from './run-sparkify.js';
+import { BIN, removeTempFolders, runSparkify, s3LoadEnv, tempFolder } from './run-sparkify.js';
 
 let s3: TestS3;
 let proxy: S3FaultProxy;
@@ -30,14 +30,7 @@ let data: string;
 const app = 'sparkify-signal-test';
 
 function loadEnv(endpoint: string): Record<string, string> {
-  return {
-    DATABASE_URL: withApplicationName(db.url, app),
-    AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_S3: endpoint,
-    SPARKIFY_HOME: tempFolder('sparkify-signal-home-'),
-  };
+  return s3LoadEnv(withApplicationName(db.url, app), s3, endpoint, 'sparkify-signal-home-');
 }
 
 beforeAll(async () => {

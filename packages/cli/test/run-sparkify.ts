@@ -29,6 +29,26 @@ export function removeTempFolders(): void {
 }
 
 /**
+ * The environment of a `sparkify load` against `databaseUrl` reading S3 (s3rver's test credentials) through
+ * `endpoint`, with a home of its own.
+ */
+export function s3LoadEnv(
+  databaseUrl: string,
+  s3: { credentials: { accessKeyId: string; secretAccessKey: string } },
+  endpoint: string,
+  homePrefix: string,
+): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL_S3: endpoint,
+    SPARKIFY_HOME: tempFolder(homePrefix),
+  };
+}
+
+/**
  * Runs `node dist/bin.js <args>` as a real process with only the given environment (plus PATH and HOME), so
  * that a developer's own DATABASE_URL or AWS keys never leak into a test.
  */

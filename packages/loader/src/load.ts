@@ -5,9 +5,8 @@ import {
   isSerializationFailure,
   migrationStatus,
   retrySerializationFailures,
-  stagingDocuments,
 } from '@sparkify/schema';
-import { type Dataset, datasetFolder, datasets, stagingTable } from './dataset.js';
+import { type Dataset, datasetFolder, datasets, stagingTablesOf } from './dataset.js';
 import { asDiskFull, LoaderError } from './errors.js';
 import {
   abandonRuns,
@@ -499,9 +498,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
 /** Empties the staging tables, one TRUNCATE each (Redshift's TRUNCATE takes one table and commits). */
 async function emptyStaging(knex: Knex, dialect: Dialect): Promise<void> {
   for (const dataset of datasets) {
-    const { raw, docs } = stagingDocuments[dataset];
-    const tables = [stagingTable[dataset].name, docs, ...(dialect === 'redshift' ? [raw] : [])];
-    for (const table of tables) await knex.raw(`TRUNCATE ${table}`);
+    for (const table of stagingTablesOf(dataset, dialect)) await knex.raw(`TRUNCATE ${table}`);
   }
 }
 

@@ -12,6 +12,8 @@ export type S3Fault =
   | { kind: 'hold'; until: Promise<unknown>; maxMs?: number }
   /** Run `before` (e.g. delete the object), then forward: something that happens between two requests. */
   | { kind: 'before'; before: () => Promise<unknown> }
+  /** Answer as the service would, without forwarding: a status and a body made from the request's path. */
+  | { kind: 'answer'; status: number; contentType: string; body: (path: string) => string }
   | { kind: 'pass' };
 
 /** A request as the proxy saw it: method, decoded path (`/bucket/key`), query and what it did. */
@@ -133,6 +135,16 @@ export async function startS3FaultProxy(target: string): Promise<S3FaultProxy> {
         req.resume();
         res.writeHead(fault.status, {
           'content-type': 'application/xml',
+          'content-length': Buffer.byteLength(body),
+        });
+        res.end(body);
+        return;
+      }
+      case 'answer': {
+        const body = fault.body(path);
+        req.resume();
+        res.writeHead(fault.status, {
+          'content-type': fault.contentType,
           'content-length': Buffer.byteLength(body),
         });
         res.end(body);

@@ -1,7 +1,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Knex } from 'knex';
 import { stagingDocuments } from '@sparkify/schema';
-import { type Dataset, datasets, isGzipKey, stagingTable } from '../dataset.js';
+import { type Dataset, datasets, isGzipKey, stagingTablesOf } from '../dataset.js';
 import { LoaderError } from '../errors.js';
 import type { FileOutcome, Reject } from '../ledger/ledger.js';
 import { defaultRecordRules, type RecordRules } from '../records/ambiguous-json.js';
@@ -124,11 +124,7 @@ export function planRedshiftStage(
     { kind: 'probe', dataset: 'events', sql: superNullProbeSql },
   ];
   for (const dataset of datasets) {
-    for (const table of [
-      stagingTable[dataset].name,
-      stagingDocuments[dataset].raw,
-      stagingDocuments[dataset].docs,
-    ]) {
+    for (const table of stagingTablesOf(dataset, 'redshift')) {
       statements.push({ kind: 'truncate', dataset, sql: `TRUNCATE ${table}` });
     }
   }
