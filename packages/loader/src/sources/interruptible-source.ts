@@ -16,12 +16,16 @@ export function interruptedError(signal: AbortSignal, cause?: unknown): LoaderEr
  * Yields what `iterable` yields until `signal` aborts, then throws at once, even while a chunk is still on its way
  * (a slow or stalled S3 response): the iterator is told to return, and not waited for.
  */
-async function* untilAborted<T>(iterable: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
+async function* untilAborted<T>(
+  iterable: AsyncIterable<T>,
+  signal: AbortSignal,
+  readers: Set<() => void>,
+): AsyncGenerator<T> {
   const iterator = iterable[Symbol.asyncIterator]();
   let onAbort = () => undefined as void;
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(interruptedError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
+    readers.add(onAbort);
   });
   aborted.catch(() => undefined);
   try {
@@ -35,7 +39,7 @@ async function* untilAborted<T>(iterable: AsyncIterable<T>, signal: AbortSignal)
     void iterator.return?.()?.catch(() => undefined);
     throw error;
   } finally {
-    signal.removeEventListener('abort', onAbort);
+    readers.delete(onAbort);
   }
 }
 
@@ -45,6 +49,16 @@ async function* untilAborted<T>(iterable: AsyncIterable<T>, signal: AbortSignal)
  */
 export function interruptibleSource(source: Source, signal: AbortSignal | undefined): Source {
   if (!signal) return source;
+  // One listener on the signal for all the reads in flight (a load reads a dozen objects at once; a listener each
+  // would trip Node's leak warning at eleven).
+  const readers = new Set<() => void>();
+  signal.addEventListener(
+    'abort',
+    () => {
+      for (const reader of readers) reader();
+    },
+    { once: true },
+  );
   return {
     get description() {
       return source.description;
@@ -52,7 +66,7 @@ export function interruptibleSource(source: Source, signal: AbortSignal | undefi
     get retries() {
       return source.retries;
     },
-    list: (dataset) => untilAborted(source.list(dataset), signal),
-    read: (object) => untilAborted(source.read(object), signal),
+    list: (dataset) => untilAborted(source.list(dataset), signal, readers),
+    read: (object) => untilAborted(source.read(object), signal, readers),
   };
 }
