@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { checkEventTime, findDuplicateKey, findLoneSurrogate, scanDuplicateKey } from './ambiguous-json.js';
 import { encodeRecord } from './encode-record.js';
 
@@ -77,5 +78,55 @@ describe('event times in seconds', () => {
     expect(
       checkEventTime(Date.UTC(2000, 0, 1), { minEventTimeMs: Date.UTC(2000, 0, 1), strictKeys: false }),
     ).toBeNull();
+  });
+});
+
+describe('the cheap pre-checks', () => {
+  // Keys and strings drawn from characters that matter here: colons, quotes, backslashes, non-ASCII, surrogates.
+  const piece = fc.constantFrom('a', 'b', ':', '"', '\\', 'é', '\u003a', '\ud800', '\udc00', '😀', ' ');
+  const word = fc.array(piece, { maxLength: 4 }).map((parts) => parts.join(''));
+  /** JSON text of a flat object whose keys may repeat, each string escaped as an ensure_ascii writer would. */
+  const asciiJson = (value: string) => {
+    let colons = 0;
+    return JSON.stringify(value).replace(/[^\x20-\x7e]|:/g, (char) =>
+      // Every other colon escaped too: the one escape that changes the colon count.
+      char === ':' && (colons += 1) % 2 === 1
+        ? ':'
+        : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+  };
+  const record = fc.array(fc.tuple(word, fc.oneof(word, fc.integer())), { minLength: 1, maxLength: 5 });
+  const textOf = (pairs: [string, string | number][], escaped: boolean) =>
+    `{${pairs
+      .map(([key, value]) => {
+        const encode = escaped ? asciiJson : (part: string) => JSON.stringify(part);
+        return `${encode(key)}:${typeof value === 'number' ? value : encode(value)}`;
+      })
+      .join(',')}}`;
+  /** The definition: some key or string value of the parsed record holds a lone surrogate. */
+  const holdsLoneSurrogate = (parsed: Record<string, unknown>) =>
+    Object.entries(parsed).some(
+      ([key, value]) => /\p{Cs}/u.test(key) || (typeof value === 'string' && /\p{Cs}/u.test(value)),
+    );
+
+  it('find every duplicate key the exact scan finds, escaped or not', () => {
+    fc.assert(
+      fc.property(record, fc.boolean(), (pairs, escaped) => {
+        const raw = textOf(pairs, escaped);
+        expect(findDuplicateKey(raw, JSON.parse(raw))).toBe(scanDuplicateKey(raw));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('find every lone surrogate, escaped or not', () => {
+    fc.assert(
+      fc.property(record, fc.boolean(), (pairs, escaped) => {
+        const raw = textOf(pairs, escaped);
+        const parsed = JSON.parse(raw) as Record<string, unknown>;
+        expect(findLoneSurrogate(raw, parsed) !== null).toBe(holdsLoneSurrogate(parsed));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

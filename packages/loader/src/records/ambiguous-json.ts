@@ -20,6 +20,10 @@ export const defaultRecordRules: RecordRules = {
 const COLON = 0x3a;
 // With the u flag a surrogate pair is one code point, so this matches only a lone (unpaired) surrogate.
 const LONE_SURROGATE = /\p{Cs}/u;
+/** A `\u` escape of a surrogate (either half), in the record's text. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+/** A `\u` escape of a colon, in the record's text. */
+const ESCAPED_COLON = /\\u003[aA]/;
 
 function colonsIn(text: string): number {
   let count = 0;
@@ -34,7 +38,7 @@ function keysIn(record: object): number {
 }
 
 /**
- * Keys of a flat record plus the colons inside its keys and string values. Without `\u` escapes a string's
+ * Keys of a flat record plus the colons inside its keys and string values. Without a `\u003a` escape a string's
  * colons are the same raw and decoded, so the text holds at least this many; a nested value returns Infinity
  * (its colons are not counted here), which sends the record to the exact scan.
  */
@@ -128,7 +132,9 @@ export function scanDuplicateKey(text: string): string | null {
  */
 export function findDuplicateKey(text: string, record: unknown): string | null {
   if (record === null || typeof record !== 'object') return null;
-  if (text.includes('\\u')) return scanDuplicateKey(text);
+  // Only an escaped colon (\u003a) can make a decoded string hold more colons than its text: other escapes (the
+  // \u00e9 of names written by ensure_ascii JSON writers) leave the count exact.
+  if (ESCAPED_COLON.test(text)) return scanDuplicateKey(text);
   const colons = colonsIn(text);
   // Most records: one colon per key, none inside strings.
   if (colons <= keysIn(record) || colons <= expectedColons(record)) return null;
@@ -147,7 +153,8 @@ function escapeSurrogates(value: string): string {
  * which is not text: no database column can store it faithfully. Cheap: only text with a `\u` escape can.
  */
 export function findLoneSurrogate(text: string, record: unknown): FieldProblem | null {
-  if (!text.includes('\\u')) return null;
+  // Decoded UTF-8 holds no lone surrogate: only a \ud800-\udfff escape can give one (a pair is two of them).
+  if (!SURROGATE_ESCAPE.test(text)) return null;
   const visit = (value: unknown, path: string): FieldProblem | null => {
     if (typeof value === 'string') {
       return !LONE_SURROGATE.test(value)
