@@ -13,6 +13,26 @@ export const postgresTuning: TransformTuning = {
   async temporaryTableFilled(trx, table) {
     await trx.raw('ANALYZE ??', [table]);
   },
+  async fillingEmptyTable(trx, table) {
+    // A B-tree built once over sorted rows costs a fraction of inserting 780k random keys into it one by one
+    // (INSERT songplays: 12.3 s with its indexes, 3.8 s + 2.6 s to build them after). Only the indexes that no
+    // constraint owns are dropped and rebuilt from their own definitions, all inside the transform's transaction:
+    // a failure rolls the drop back with everything else.
+    const indexes = await trx.raw<{ rows: { name: string; definition: string }[] }>(
+      `SELECT n.nspname || '.' || c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+       FROM pg_index i
+       JOIN pg_class c ON c.oid = i.indexrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE i.indrelid = CAST(? AS regclass)
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+       ORDER BY c.relname`,
+      [table],
+    );
+    for (const index of indexes.rows) await trx.raw('DROP INDEX ??', [index.name]);
+    return async () => {
+      for (const index of indexes.rows) await trx.raw(index.definition);
+    };
+  },
 };
 
 /** The PostgreSQL target: objects streamed through validation into COPY FROM STDIN (see stageToPostgres). */

@@ -14,6 +14,8 @@ import { resolveCopyRegion } from './copy-region.js';
 export const redshiftTuning: TransformTuning = {
   beginTransform: () => Promise.resolve(),
   temporaryTableFilled: () => Promise.resolve(),
+  // Redshift has no indexes to maintain row by row.
+  fillingEmptyTable: () => Promise.resolve(() => Promise.resolve()),
 };
 
 /** A Redshift staging plan: the objects and the uploads and statements that load them. */

@@ -13,6 +13,11 @@ export interface TransformTuning {
   beginTransform(trx: Knex.Transaction): Promise<void>;
   /** After a temporary table that later statements join on has been filled (its statistics). */
   temporaryTableFilled(trx: Knex.Transaction, table: string): Promise<void>;
+  /**
+   * Before one statement fills a star table that held no rows when the transform began (a first load): returns
+   * what to run once it has (PostgreSQL builds the table's secondary indexes once, after the rows are in).
+   */
+  fillingEmptyTable(trx: Knex.Transaction, table: string): Promise<() => Promise<void>>;
 }
 
 /** What staging will do for a load, decided without a connection: the dry run shows it, the real run carries it out. */

@@ -105,6 +105,8 @@ export interface TransformStatement {
    * the statements since the last hand-over (of any table) changed rows.
    */
   tableFilled?: { table: string; ifRows?: true };
+  /** The statement that fills songplays: when it held no rows as the transform began, the tuning's bulk path. */
+  fills?: 'songplays';
 }
 
 /** What a transform does depends only on these (known before it starts: a dry run plans with them too). */
@@ -112,7 +114,10 @@ export interface TransformShape {
   fullRefresh: boolean;
   songsLoaded: boolean;
   eventsLoaded: boolean;
-  /** Whether songplays held rows before (earlier plays then need their song match looked at again). */
+  /**
+   * Whether songplays or the alternates held rows before, after a full refresh's DELETE (earlier plays then need
+   * their song match looked at again, and compete with the staged events).
+   */
   hadSongplays: boolean;
 }
 
@@ -169,34 +174,48 @@ export function planTransform(shape: TransformShape): TransformStatement[] {
   if (shape.songsLoaded) plan.push(...each(matching ? matches : songs, sql.dropAffectedSongs));
   if (shape.eventsLoaded) {
     const plays = 'plays and time';
+    // With no plays in the warehouse (none before, or a full refresh's DELETE), nothing earlier competes with the
+    // staged events and nothing is taken back: they are ranked straight from staging.
+    const competing: TransformStatement[] = shape.hadSongplays
+      ? [
+          {
+            step: plays,
+            sql: sql.deleteOldSongplays,
+            counts: [
+              { field: 'songplaysRemoved', sign: 1 },
+              { field: 'songplaysAdded', sign: -1 },
+            ],
+          },
+          ...each(plays, sql.deleteOldAlternates),
+          { step: plays, sql: sql.createPlayCandidates, tableFilled: { table: 'play_candidates' } },
+          ...each(plays, sql.addCompetingSongplays),
+          {
+            step: plays,
+            sql: sql.addCompetingAlternates,
+            tableFilled: { table: 'play_candidates', ifRows: true },
+          },
+          { step: plays, sql: sql.createRankedPlays },
+          { step: plays, sql: sql.dropPlayCandidates, tableFilled: { table: 'ranked_plays' } },
+        ]
+      : [{ step: plays, sql: sql.createRankedPlaysFromStaging, tableFilled: { table: 'ranked_plays' } }];
+    const deleteCompeting: TransformStatement[] = shape.hadSongplays
+      ? [
+          { step: plays, sql: sql.deleteCompetingSongplays, counts: counted('songplaysAdded', -1) },
+          ...each(plays, sql.deleteCompetingAlternates),
+        ]
+      : [];
     plan.push(
       { step: plays, sql: sql.countStagedPlays, reads: 'staged-plays' },
       { step: plays, sql: sql.createOldPlays, tableFilled: { table: 'old_plays' } },
-      {
-        step: plays,
-        sql: sql.deleteOldSongplays,
-        counts: [
-          { field: 'songplaysRemoved', sign: 1 },
-          { field: 'songplaysAdded', sign: -1 },
-        ],
-      },
-      ...each(plays, sql.deleteOldAlternates),
-      { step: plays, sql: sql.createPlayCandidates, tableFilled: { table: 'play_candidates' } },
-      ...each(plays, sql.addCompetingSongplays),
-      {
-        step: plays,
-        sql: sql.addCompetingAlternates,
-        tableFilled: { table: 'play_candidates', ifRows: true },
-      },
-      { step: plays, sql: sql.createRankedPlays },
-      { step: plays, sql: sql.dropPlayCandidates, tableFilled: { table: 'ranked_plays' } },
+      ...competing,
       { step: plays, sql: sql.countPlayOutcomes, reads: 'play-outcomes' },
-      { step: plays, sql: sql.deleteCompetingSongplays, counts: counted('songplaysAdded', -1) },
-      ...each(plays, sql.deleteCompetingAlternates),
-      { step: plays, sql: sql.insertSongplays, counts: counted('songplaysAdded') },
+      ...deleteCompeting,
+      { step: plays, sql: sql.insertSongplays, counts: counted('songplaysAdded'), fills: 'songplays' },
       ...each(plays, sql.insertAlternates),
       { step: plays, sql: sql.insertTime, counts: counted('timeAdded') },
-      { step: plays, sql: sql.deleteUnusedTime, counts: counted('timeAdded', -1) },
+      ...(shape.hadSongplays
+        ? [{ step: plays, sql: sql.deleteUnusedTime, counts: counted('timeAdded', -1) } as const]
+        : []),
       ...each(plays, sql.dropPlays),
       ...each('users', [
         sql.createAffectedUsers,
@@ -244,13 +263,19 @@ export async function runTransforms(
 ): Promise<TransformCounts> {
   const counts = noTransformCounts();
   await options.tuning.beginTransform(trx);
-  const earlierPlays = await trx.raw<{ rows: unknown[] }>('SELECT 1 FROM songplays LIMIT 1');
+  // Alternates without a songplay break an invariant (state_play_alternates_have_songplay); looked for anyway, so
+  // that such a warehouse still takes the full path, which keeps them in the competition.
+  const earlierPlays = await trx.raw<{ rows: unknown[] }>(
+    'SELECT 1 FROM songplays UNION ALL SELECT 1 FROM etl_play_alternates LIMIT 1',
+  );
   const plan = planTransform({
     fullRefresh: options.fullRefresh,
     songsLoaded: options.objects.some((object) => object.dataset === 'songs'),
     eventsLoaded: options.objects.some((object) => object.dataset === 'events'),
     hadSongplays: !options.fullRefresh && earlierPlays.rows.length > 0,
   });
+  // A first load: nobody can be reading plays that are not there yet, so the table may be filled in bulk.
+  const emptyBefore = earlierPlays.rows.length === 0;
   let before: Record<StarTable, number> | undefined;
   let step: TransformStatement['step'] | undefined;
   // Rows changed since a table was last handed to the tuning (for `ifRows`).
@@ -260,9 +285,14 @@ export async function runTransforms(
       step = statement.step;
       if (step !== 'prepare' && step !== 'finish') options.onStep?.(step);
     }
+    const filled =
+      statement.fills && emptyBefore
+        ? await options.tuning.fillingEmptyTable(trx, statement.fills)
+        : undefined;
     const result = await trx.raw<{ rowCount?: number | null; rows: Record<string, unknown>[] }>(
       statement.sql,
     );
+    await filled?.();
     const changed = result.rowCount ?? 0;
     for (const { field, sign } of statement.counts ?? []) counts[field] += sign * changed;
     if (statement.reads === 'staged-plays') counts.nextsongStaged = Number(result.rows[0]?.['count'] ?? 0);

@@ -197,8 +197,7 @@ DELETE FROM etl_play_alternates WHERE object_id IN (${eventObjects})`;
  * Epoch milliseconds become a TIMESTAMP the portable way (Redshift has no one-argument to_timestamp); double
  * arithmetic, because numeric division costs a second per million rows.
  */
-export const createPlayCandidates = `
-CREATE TEMP TABLE play_candidates AS
+const stagedPlays = `
 SELECT TIMESTAMP 'epoch' + CAST(s.ts AS DOUBLE PRECISION) / 1000.0 * INTERVAL '1 second' AS start_time,
        CAST(s.user_id AS INTEGER) AS user_id, s.session_id, s.item_in_session, s.level, s.location,
        s.user_agent, s.song AS played_title, s.artist AS played_artist, s.length AS played_length, s.object_id,
@@ -206,6 +205,9 @@ SELECT TIMESTAMP 'epoch' + CAST(s.ts AS DOUBLE PRECISION) / 1000.0 * INTERVAL '1
 FROM staging_events s
 JOIN etl_objects o ON o.object_id = s.object_id
 WHERE s.page = 'NextSong' AND s.user_id <> ''`;
+
+export const createPlayCandidates = `
+CREATE TEMP TABLE play_candidates AS${stagedPlays}`;
 
 const touchedIdentities = `
   SELECT ${identityColumns} FROM play_candidates WHERE staged = 1
@@ -233,7 +235,7 @@ const identityWindow = `PARTITION BY ${prefixed('c', identityColumns)}`;
  * (pick = 1 becomes the songplay, the others alternates). How many occurrences the event has, and how many
  * come from earlier loads, decide what the load reports.
  */
-export const createRankedPlays = `
+const rankedPlaysOf = (candidates: string) => `
 CREATE TEMP TABLE ranked_plays AS
 SELECT ${prefixed('c', playColumns)}, c.staged,
        ROW_NUMBER() OVER (${identityWindow}
@@ -241,7 +243,15 @@ SELECT ${prefixed('c', playColumns)}, c.staged,
                                    c.played_artist, c.played_length, c.staged) AS pick,
        COUNT(*) OVER (${identityWindow}) AS occurrences,
        SUM(1 - c.staged) OVER (${identityWindow}) AS earlier
-FROM play_candidates c`;
+FROM ${candidates} c`;
+
+export const createRankedPlays = rankedPlaysOf('play_candidates');
+
+/**
+ * The same ranking when the warehouse holds no plays yet (a first load, a full refresh): the staged events are the
+ * only candidates, so they are ranked straight from staging, without writing play_candidates first.
+ */
+export const createRankedPlaysFromStaging = rankedPlaysOf(`(${stagedPlays})`);
 
 export const dropPlayCandidates = 'DROP TABLE play_candidates';
 
@@ -306,16 +316,20 @@ export const insertAlternates = `
 INSERT INTO etl_play_alternates (${playColumns})
 SELECT ${prefixed('r', playColumns)} FROM ranked_plays r WHERE r.pick > 1`;
 
-/** Each songplay start_time once, broken into parts (ISO week; weekday 0 = Sunday in both engines). */
+/**
+ * Each songplay start_time once, broken into parts (ISO week; weekday 0 = Sunday in both engines). DATE_PART with
+ * the part quoted (both engines accept that form; it returns DOUBLE), not EXTRACT: PostgreSQL's EXTRACT computes
+ * in NUMERIC, ten times slower (1.8 s against 0.17 s for the six parts of 780k times).
+ */
 export const insertTime = `
 INSERT INTO time (start_time, hour, day, week, month, year, weekday)
 SELECT t.start_time,
-       CAST(EXTRACT(hour FROM t.start_time) AS SMALLINT),
-       CAST(EXTRACT(day FROM t.start_time) AS SMALLINT),
-       CAST(EXTRACT(week FROM t.start_time) AS SMALLINT),
-       CAST(EXTRACT(month FROM t.start_time) AS SMALLINT),
-       CAST(EXTRACT(year FROM t.start_time) AS SMALLINT),
-       CAST(EXTRACT(dow FROM t.start_time) AS SMALLINT)
+       CAST(DATE_PART('hour', t.start_time) AS SMALLINT),
+       CAST(DATE_PART('day', t.start_time) AS SMALLINT),
+       CAST(DATE_PART('week', t.start_time) AS SMALLINT),
+       CAST(DATE_PART('month', t.start_time) AS SMALLINT),
+       CAST(DATE_PART('year', t.start_time) AS SMALLINT),
+       CAST(DATE_PART('dow', t.start_time) AS SMALLINT)
 FROM (SELECT DISTINCT start_time FROM ranked_plays WHERE pick = 1) t
 WHERE NOT EXISTS (SELECT 1 FROM time known WHERE known.start_time = t.start_time)
 ORDER BY t.start_time`;
