@@ -9,6 +9,7 @@ export function s3ClientFor(
   config: SparkifyConfig,
   endpointFlag?: string,
 ): ReturnType<typeof createS3Client> {
+  // The SDK is loaded here, when a command needs S3, not when sparkify starts.
   const endpoint = endpointFlag ?? config.s3.endpoint;
   return createS3Client({ region: config.region ?? 'us-east-1', ...(endpoint ? { endpoint } : {}) });
 }

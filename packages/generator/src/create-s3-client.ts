@@ -1,4 +1,5 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk } from './s3-sdk.js';
 
 /** Connection settings for `createS3Client`; explicit or the SDK's default chain. */
 export interface S3ConnectionOptions {
@@ -10,7 +11,8 @@ export interface S3ConnectionOptions {
 }
 
 /** An S3 client for a sink, so that callers need no direct dependency on the AWS SDK. */
-export function createS3Client(options: S3ConnectionOptions): S3Client {
+export async function createS3Client(options: S3ConnectionOptions): Promise<S3Client> {
+  const { S3Client } = await s3Sdk();
   return new S3Client({
     region: options.region,
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),

@@ -1,6 +1,7 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { DatasetSink } from './dataset-sink.js';
 import { SinkWriteError } from './errors.js';
+import { s3Sdk } from './s3-sdk.js';
 import { S3UploadStream } from './s3-upload-stream.js';
 import { createTaskPool } from './task-pool.js';
 
@@ -28,6 +29,7 @@ export function s3Sink(options: S3SinkOptions): DatasetSink {
     putObject: (key, body) =>
       pool.submit(async () => {
         try {
+          const { PutObjectCommand } = await s3Sdk();
           await client.send(
             new PutObjectCommand({
               Bucket: bucket,

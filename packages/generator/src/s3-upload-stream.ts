@@ -1,12 +1,5 @@
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  PutObjectCommand,
-  UploadPartCommand,
-  type CompletedPart,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { CompletedPart, S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk } from './s3-sdk.js';
 import { Writable } from 'node:stream';
 import { SinkWriteError } from './errors.js';
 
@@ -57,6 +50,7 @@ export class S3UploadStream extends Writable {
 
   private async finish(): Promise<void> {
     const { client, bucket, key, contentType } = this.target;
+    const { CompleteMultipartUploadCommand, PutObjectCommand } = await s3Sdk();
     if (this.uploadId === undefined) {
       await client.send(
         new PutObjectCommand({
@@ -81,6 +75,7 @@ export class S3UploadStream extends Writable {
 
   private async uploadPart(body: Buffer): Promise<void> {
     const { client, bucket, key, contentType } = this.target;
+    const { CreateMultipartUploadCommand, UploadPartCommand } = await s3Sdk();
     if (this.uploadId === undefined) {
       const created = await client.send(
         new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType }),
@@ -116,9 +111,14 @@ export class S3UploadStream extends Writable {
       return;
     }
     // Leave no half-uploaded parts behind (they would be billed); report the original failure either way.
-    client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: this.uploadId })).then(
-      () => callback(error),
-      () => callback(error),
-    );
+    const uploadId = this.uploadId;
+    s3Sdk()
+      .then(({ AbortMultipartUploadCommand }) =>
+        client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })),
+      )
+      .then(
+        () => callback(error),
+        () => callback(error),
+      );
   }
 }

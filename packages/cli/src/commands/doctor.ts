@@ -55,7 +55,7 @@ interface DoctorOptions extends GlobalOptions {
   json?: boolean;
 }
 
-type S3 = ReturnType<typeof s3ClientFor>;
+type S3 = Awaited<ReturnType<typeof s3ClientFor>>;
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const awsFailure = (error: unknown) =>
@@ -335,7 +335,7 @@ async function redshiftChecks(
 
   const manifestPrefix = options.manifestPrefix ?? config.s3.manifestPrefix;
   const source = s3Source(options, config);
-  const s3: S3 = s3ClientFor(config, options.endpoint);
+  const s3: S3 = await s3ClientFor(config, options.endpoint);
   let copyRegion: string | undefined;
   if (!source.locations) verdicts.push(...skipped(['regions'], source.noSource!));
   else if (!manifestPrefix) verdicts.push(...skipped(['regions'], 'no manifest prefix'));

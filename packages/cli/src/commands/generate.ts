@@ -72,7 +72,7 @@ S3 uses the AWS SDK's default credentials (environment, profile, SSO, instance r
     )
     .action(async (options: GenerateCommandOptions) => {
       const generateOptions = parseGenerateOptions(options);
-      const sink = openSink(options, context);
+      const sink = await openSink(options, context);
       const showProgress = context.isTTY && options.progress !== false && !options.json;
       const startedAt = performance.now();
       let summary: GenerateSummary;
@@ -131,7 +131,7 @@ function parseGenerateOptions(options: GenerateCommandOptions): GenerateOptions 
   };
 }
 
-function openSink(options: GenerateCommandOptions, context: CliContext): DatasetSink {
+async function openSink(options: GenerateCommandOptions, context: CliContext): Promise<DatasetSink> {
   const url = /^s3:\/\/([^/]*)\/?(.*)$/.exec(options.out);
   if (url === null) {
     if (/^[a-z0-9]+:\/\//i.test(options.out))
@@ -147,7 +147,7 @@ function openSink(options: GenerateCommandOptions, context: CliContext): Dataset
   const endpoint = options.endpoint ?? context.env.AWS_ENDPOINT_URL_S3 ?? context.env.AWS_ENDPOINT_URL;
   if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint))
     throw new CliError(`--endpoint: expected an http(s) URL, got "${endpoint}"`);
-  const client = createS3Client({
+  const client = await createS3Client({
     region: context.env.AWS_REGION ?? context.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     ...(endpoint === undefined ? {} : { endpoint }),
   });

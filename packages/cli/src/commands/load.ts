@@ -93,10 +93,10 @@ function eventTimeBound(value: string | undefined): { minEventTimeMs: number } |
 }
 
 /** The load options a command line and a configuration give, before the warehouse is known. */
-function loadSettings(
+async function loadSettings(
   options: LoadCommandOptions,
   config: SparkifyConfig,
-): Omit<LoadOptions, 'knex' | 'dialect'> {
+): Promise<Omit<LoadOptions, 'knex' | 'dialect'>> {
   const source = {
     source: options.source ?? config.s3.source,
     songData: options.songData ?? config.s3.songData,
@@ -135,7 +135,7 @@ function loadSettings(
     ...(options.minEventTime === undefined ? {} : { recordRules: eventTimeBound(options.minEventTime) }),
     ...(options.workers === undefined ? {} : { workers: wholeNumber('--workers', options.workers, 0, 64) }),
   };
-  if (usesS3 || config.target === 'redshift') settings.s3Client = s3ClientFor(config, options.endpoint);
+  if (usesS3 || config.target === 'redshift') settings.s3Client = await s3ClientFor(config, options.endpoint);
   if (config.target === 'redshift') {
     const manifestPrefix = options.manifestPrefix ?? config.s3.manifestPrefix;
     // Name only what is missing: a dwh.cfg usually sets the role and never a manifest location.
@@ -337,7 +337,7 @@ export async function runLoadCommand(context: CliContext, options: LoadCommandOp
   try {
     return await runWithConfig(context, options, async (scope) => {
       s3Endpoint = s3EndpointLabel(scope.config, options.endpoint);
-      const settings = loadSettings(options, scope.config);
+      const settings = await loadSettings(options, scope.config);
       if (scope.config.target === 'redshift' && scope.config.s3.logJsonPath) {
         scope.err(
           'note: LOG_JSONPATH is not used: COPY loads each record whole and the validation pass in the warehouse ' +

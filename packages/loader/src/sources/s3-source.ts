@@ -2,14 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  type S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { type Dataset, isDataKey, isGzipKey } from '../dataset.js';
 import { LoaderError } from '../errors.js';
+import { s3Sdk } from '../s3-sdk.js';
 import { parseS3Url, type S3Location } from './s3-location.js';
 import type { Source, SourceObject } from './source.js';
 
@@ -72,8 +68,9 @@ function explainS3Error(
       { cause: error, s3 },
     );
   }
-  const detail =
-    error instanceof S3ServiceException ? `${name} (HTTP ${status ?? '?'})` : (error as Error).message;
+  // A service's answer (an S3ServiceException: it has a $fault), not a local failure with a message of its own.
+  const answered = typeof error === 'object' && error !== null && '$fault' in error;
+  const detail = answered ? `${name} (HTTP ${status ?? '?'})` : (error as Error).message;
   return new LoaderError('SOURCE_READ_FAILED', `${where}: ${detail}`, { cause: error, s3 });
 }
 
@@ -100,6 +97,7 @@ export function s3Source(options: S3SourceOptions): Source {
       do {
         let page;
         try {
+          const { ListObjectsV2Command } = await s3Sdk();
           page = await client.send(
             new ListObjectsV2Command({
               Bucket: location.bucket,
@@ -156,6 +154,7 @@ export function s3Source(options: S3SourceOptions): Source {
     let received = 0;
     for (let attempt = 1; ; attempt += 1) {
       try {
+        const { GetObjectCommand } = await s3Sdk();
         const response = await client.send(
           new GetObjectCommand({
             Bucket: bucket,

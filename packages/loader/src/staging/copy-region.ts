@@ -1,5 +1,6 @@
-import { GetBucketLocationCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { LoaderError } from '../errors.js';
+import { s3Sdk } from '../s3-sdk.js';
 import { parseS3Url } from '../sources/s3-location.js';
 
 /**
@@ -7,6 +8,7 @@ import { parseS3Url } from '../sources/s3-location.js';
  * the legacy "EU" for eu-west-1 (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html).
  */
 export async function bucketRegion(s3: S3Client, bucket: string): Promise<string> {
+  const { GetBucketLocationCommand } = await s3Sdk();
   const answer = await s3.send(new GetBucketLocationCommand({ Bucket: bucket }));
   const constraint = answer.LocationConstraint as string | undefined;
   if (!constraint) return 'us-east-1';

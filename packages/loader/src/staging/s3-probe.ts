@@ -1,23 +1,24 @@
-import {
-  DeleteObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk } from '../s3-sdk.js';
 import { parseS3Url } from '../sources/s3-location.js';
 
 /** Writes one small object (the preflight's probe) at an s3:// URL with the caller's credentials. */
 export async function putProbeObject(s3: S3Client, url: string, body: string): Promise<void> {
   const { bucket, prefix } = parseS3Url(url, { folder: false });
   await s3.send(
-    new PutObjectCommand({ Bucket: bucket, Key: prefix, Body: body, ContentType: 'application/json' }),
+    new (await s3Sdk()).PutObjectCommand({
+      Bucket: bucket,
+      Key: prefix,
+      Body: body,
+      ContentType: 'application/json',
+    }),
   );
 }
 
 /** Deletes the object at an s3:// URL. */
 export async function deleteProbeObject(s3: S3Client, url: string): Promise<void> {
   const { bucket, prefix } = parseS3Url(url, { folder: false });
-  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: prefix }));
+  await s3.send(new (await s3Sdk()).DeleteObjectCommand({ Bucket: bucket, Key: prefix }));
 }
 
 /**
@@ -26,6 +27,7 @@ export async function deleteProbeObject(s3: S3Client, url: string): Promise<void
  */
 export async function firstJsonObject(s3: S3Client, location: string): Promise<string | undefined> {
   const { bucket, prefix } = parseS3Url(location);
+  const { ListObjectsV2Command } = await s3Sdk();
   const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1000 }));
   const key = page.Contents?.map((object) => object.Key ?? '').find((name) => /\.json(\.gz)?$/i.test(name));
   return key === undefined ? undefined : `s3://${bucket}/${key}`;

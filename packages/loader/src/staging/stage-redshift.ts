@@ -1,6 +1,7 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Knex } from 'knex';
 import { stagingDocuments } from '@sparkify/schema';
+import { s3Sdk } from '../s3-sdk.js';
 import { type Dataset, datasets, isGzipKey, stagingTablesOf } from '../dataset.js';
 import { LoaderError } from '../errors.js';
 import type { FileOutcome, Reject } from '../ledger/ledger.js';
@@ -217,7 +218,12 @@ export async function uploadStageFiles(s3: S3Client, uploads: readonly Upload[])
   for (const upload of uploads) {
     const { bucket, prefix: key } = parseS3Url(upload.url, { folder: false });
     await s3.send(
-      new PutObjectCommand({ Bucket: bucket, Key: key, Body: upload.body, ContentType: 'application/json' }),
+      new (await s3Sdk()).PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: upload.body,
+        ContentType: 'application/json',
+      }),
     );
   }
 }
