@@ -6,9 +6,7 @@ import { alertMessage, type WebhookMessage } from '@sparkify/quality';
  * call loading ICU's locale data (40 ms of every load's summary).
  */
 const number = (value: number) =>
-  Number.isInteger(value)
-    ? String(value).replace(/\B(?=(\d{3})+$)/g, ',')
-    : value.toLocaleString('en-US');
+  Number.isInteger(value) ? String(value).replace(/\B(?=(\d{3})+$)/g, ',') : value.toLocaleString('en-US');
 const megabytes = (bytes: number, unit = true) => `${(bytes / 1024 / 1024).toFixed(1)}${unit ? ' MB' : ''}`;
 
 const seconds = (value: number) =>
