@@ -40,12 +40,17 @@ function startDateOf(index: number): string {
   return new Date(Date.UTC(2018, 10, 1 + index)).toISOString().slice(0, 10);
 }
 
-/** Hard-links one day's files into the growing source folder (the ledger then skips the days already loaded). */
+/**
+ * Hard-links one day's data files into the growing source folder (the ledger then skips the days already loaded).
+ * Only song_data/ and log_data/: each day's dataset.json (what the generator made) has the same name every day.
+ */
 function addToSource(day: CachedDataset, source: string): void {
   for (const entry of readdirSync(day.folder, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !entry.name.endsWith('.json')) continue;
     const from = join(entry.parentPath, entry.name);
-    const to = join(source, relative(day.folder, from));
+    const path = relative(day.folder, from);
+    if (!/^(song_data|log_data)\//.test(path)) continue;
+    const to = join(source, path);
     mkdirSync(dirname(to), { recursive: true });
     linkSync(from, to);
   }
