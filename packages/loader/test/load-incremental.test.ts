@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   loadInto,
@@ -158,6 +160,29 @@ describe('matching on the song’s own artist name', () => {
       source: { source: writeFixture({ 'song_data/A/A/A/TR1.json': JSON.stringify(renaming) }) },
     });
     expect(await starSnapshot(batched.knex)).toEqual(await starSnapshot(once.knex));
+  });
+
+  it('moves a play to the next song of its key when a corrected song file takes its song away', async () => {
+    // SO1 and SO2 share title, artist and length: the play matches the lower song_id. A corrected file retitles SO1,
+    // and the play must follow to SO2, whose file this load does not touch.
+    const shared = { artist_id: 'AR1', artist_name: 'Foo', title: 'T', duration: 100 };
+    const plays = ndjson([play({ sessionId: 1, itemInSession: 1, song: 'T', artist: 'Foo', length: 100 })]);
+    const files = {
+      'song_data/A/A/A/TR1.json': JSON.stringify(song({ song_id: 'SO1', ...shared })),
+      'song_data/A/A/A/TR2.json': JSON.stringify(song({ song_id: 'SO2', ...shared })),
+      'log_data/2018/11/2018-11-01-events.json': plays,
+    };
+    const db = await freshWarehouse();
+    const root = writeFixture(files);
+    await loadInto(db.knex, { source: { source: root } });
+    expect(await db.knex('songplays').pluck('song_id')).toEqual(['SO1']);
+
+    writeFileSync(
+      join(root, 'song_data/A/A/A/TR1.json'),
+      JSON.stringify(song({ song_id: 'SO1', ...shared, title: 'Retitled' })),
+    );
+    await loadInto(db.knex, { source: { source: root } });
+    expect(await db.knex('songplays').pluck('song_id')).toEqual(['SO2']);
   });
 
   it('treats "07" and "7" as one user', async () => {

@@ -144,6 +144,8 @@ export function planTransform(shape: TransformShape): TransformStatement[] {
     plan.push(
       ...each(songs, [
         sql.createAffectedSongs,
+        // Earlier plays are matched again below, for the keys these songs had and have.
+        ...(shape.hadSongplays ? [sql.createAffectedSongKeys] : []),
         sql.createAffectedArtists,
         sql.deleteOldSongVersions,
         sql.insertSongVersions,
@@ -165,11 +167,11 @@ export function planTransform(shape: TransformShape): TransformStatement[] {
   if (matching)
     plan.push({ step: matches, sql: sql.createSongMatches, tableFilled: { table: 'song_matches' } });
   if (shape.songsLoaded && shape.hadSongplays) {
-    plan.push(...each(matches, sql.unmatchAffectedSongplays), {
-      step: matches,
-      sql: sql.rematchSongplays,
-      counts: counted('songplaysRematched'),
-    });
+    plan.push(
+      ...each(matches, [sql.unmatchAffectedSongplays, sql.addNewSongKeys]),
+      { step: matches, sql: sql.rematchSongplays, counts: counted('songplaysRematched') },
+      ...each(matches, sql.dropAffectedSongKeys),
+    );
   }
   if (shape.songsLoaded) plan.push(...each(matching ? matches : songs, sql.dropAffectedSongs));
   if (shape.eventsLoaded) {

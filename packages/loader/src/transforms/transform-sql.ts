@@ -143,7 +143,31 @@ export const unmatchAffectedSongplays = `
 UPDATE songplays SET song_id = NULL, artist_id = NULL
 WHERE song_id IN (SELECT song_id FROM affected_songs)`;
 
-/** Plays that match a song now (or a lower song_id than before), on the title, artist and length as played. */
+/**
+ * The match keys (title, artist name, duration, as song_matches has them) of the affected songs: first their keys
+ * before this load rewrites them, then (addNewSongKeys) after. Only a play with one of these keys can match
+ * another song than before: every other key's songs, and so its lowest song_id, are untouched by this load.
+ */
+export const createAffectedSongKeys = `
+CREATE TEMP TABLE affected_song_keys AS
+SELECT RTRIM(s.title) AS title, RTRIM(k.artist_name) AS artist_name, s.duration
+FROM songs s
+JOIN etl_song_keys k ON k.song_id = s.song_id
+WHERE s.song_id IN (SELECT song_id FROM affected_songs)`;
+
+export const addNewSongKeys = `
+INSERT INTO affected_song_keys (title, artist_name, duration)
+SELECT RTRIM(s.title), RTRIM(k.artist_name), s.duration
+FROM songs s
+JOIN etl_song_keys k ON k.song_id = s.song_id
+WHERE s.song_id IN (SELECT song_id FROM affected_songs)`;
+
+export const dropAffectedSongKeys = 'DROP TABLE affected_song_keys';
+
+/**
+ * Plays that match a song now (or a lower song_id than before), on the title, artist and length as played; only
+ * keys the load's songs had or have are looked at (a day's thousand songs, not the whole catalogue).
+ */
 export const rematchSongplays = `
 UPDATE songplays
 SET song_id = m.song_id, artist_id = m.artist_id
@@ -151,7 +175,9 @@ FROM song_matches m
 WHERE m.title = RTRIM(songplays.played_title)
   AND m.artist_name = RTRIM(songplays.played_artist)
   AND m.duration = songplays.played_length
-  AND (songplays.song_id IS NULL OR songplays.song_id <> m.song_id OR songplays.artist_id <> m.artist_id)`;
+  AND (songplays.song_id IS NULL OR songplays.song_id <> m.song_id OR songplays.artist_id <> m.artist_id)
+  AND EXISTS (SELECT 1 FROM affected_song_keys a
+              WHERE a.title = m.title AND a.artist_name = m.artist_name AND a.duration = m.duration)`;
 
 // ---------------------------------------------------------------------------------------------------- plays
 
