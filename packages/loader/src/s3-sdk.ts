@@ -5,4 +5,5 @@ import type * as S3Sdk from '@aws-sdk/client-s3';
  * touch S3 (a local folder into PostgreSQL). The package has no "exports" map, so import() and require() get the
  * same CommonJS module: one set of classes whichever way it is reached.
  */
-export const s3Sdk = (): Promise<typeof S3Sdk> => import('@aws-sdk/client-s3');
+let loaded: Promise<typeof S3Sdk> | undefined;
+export const s3Sdk = (): Promise<typeof S3Sdk> => (loaded ??= import('@aws-sdk/client-s3'));

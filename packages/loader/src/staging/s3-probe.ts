@@ -5,20 +5,17 @@ import { parseS3Url } from '../sources/s3-location.js';
 /** Writes one small object (the preflight's probe) at an s3:// URL with the caller's credentials. */
 export async function putProbeObject(s3: S3Client, url: string, body: string): Promise<void> {
   const { bucket, prefix } = parseS3Url(url, { folder: false });
+  const { PutObjectCommand } = await s3Sdk();
   await s3.send(
-    new (await s3Sdk()).PutObjectCommand({
-      Bucket: bucket,
-      Key: prefix,
-      Body: body,
-      ContentType: 'application/json',
-    }),
+    new PutObjectCommand({ Bucket: bucket, Key: prefix, Body: body, ContentType: 'application/json' }),
   );
 }
 
 /** Deletes the object at an s3:// URL. */
 export async function deleteProbeObject(s3: S3Client, url: string): Promise<void> {
   const { bucket, prefix } = parseS3Url(url, { folder: false });
-  await s3.send(new (await s3Sdk()).DeleteObjectCommand({ Bucket: bucket, Key: prefix }));
+  const { DeleteObjectCommand } = await s3Sdk();
+  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: prefix }));
 }
 
 /**

@@ -215,15 +215,11 @@ async function validateSample(
 
 /** Writes the plan's manifests and JSONPaths file to S3, where the COPYs read them. */
 export async function uploadStageFiles(s3: S3Client, uploads: readonly Upload[]): Promise<void> {
+  const { PutObjectCommand } = await s3Sdk();
   for (const upload of uploads) {
     const { bucket, prefix: key } = parseS3Url(upload.url, { folder: false });
     await s3.send(
-      new (await s3Sdk()).PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: upload.body,
-        ContentType: 'application/json',
-      }),
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: upload.body, ContentType: 'application/json' }),
     );
   }
 }

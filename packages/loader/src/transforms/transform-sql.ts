@@ -148,19 +148,17 @@ WHERE song_id IN (SELECT song_id FROM affected_songs)`;
  * before this load rewrites them, then (addNewSongKeys) after. Only a play with one of these keys can match
  * another song than before: every other key's songs, and so its lowest song_id, are untouched by this load.
  */
-export const createAffectedSongKeys = `
-CREATE TEMP TABLE affected_song_keys AS
+const affectedSongKeysNow = `
 SELECT RTRIM(s.title) AS title, RTRIM(k.artist_name) AS artist_name, s.duration
 FROM songs s
 JOIN etl_song_keys k ON k.song_id = s.song_id
 WHERE s.song_id IN (SELECT song_id FROM affected_songs)`;
 
+export const createAffectedSongKeys = `
+CREATE TEMP TABLE affected_song_keys AS${affectedSongKeysNow}`;
+
 export const addNewSongKeys = `
-INSERT INTO affected_song_keys (title, artist_name, duration)
-SELECT RTRIM(s.title), RTRIM(k.artist_name), s.duration
-FROM songs s
-JOIN etl_song_keys k ON k.song_id = s.song_id
-WHERE s.song_id IN (SELECT song_id FROM affected_songs)`;
+INSERT INTO affected_song_keys (title, artist_name, duration)${affectedSongKeysNow}`;
 
 export const dropAffectedSongKeys = 'DROP TABLE affected_song_keys';
 
