@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.sparkify/**', 'bench/.cache/**'] },
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '**/.sparkify/**', 'bench/.cache/**', '**/*.generated.ts'],
+  },
   js.configs.recommended,
   // Type-aware rules (they need projectService, below): a value typed any is given a real type where it enters.
   ...tseslint.configs.recommendedTypeChecked,

@@ -32,7 +32,7 @@ export {
   scanDuplicateKey,
   type RecordRules,
 } from './records/ambiguous-json.js';
-export { validateRecord, schemaFiles } from './records/validate-record.js';
+export { validateRecord, schemaDocuments, schemaFiles } from './records/validate-record.js';
 export { buildCopyStatement, buildManifest, redactCopyMessage, sqlLiteral } from './staging/redshift-sql.js';
 export { bucketRegion, resolveCopyRegion } from './staging/copy-region.js';
 export { deleteProbeObject, firstJsonObject, putProbeObject } from './staging/s3-probe.js';

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { storableText } from './storable-text.js';
 import { type Dataset, datasets, stagingTable } from '../dataset.js';
 import type { UnknownKey } from '../records/unknown-keys.js';
-import { schemaFiles } from '../records/validate-record.js';
+import { schemaDocuments } from '../records/validate-record.js';
 
 /** A load's unknown key, with whether an earlier load had already met it. */
 export interface ReportedUnknownKey extends UnknownKey {
@@ -27,7 +26,7 @@ const countedRows: Record<Dataset, string> = {
 /** The fields the JSON Schemas allow to be null, with their staging columns: the ones worth watching for nulls. */
 export function optionalFields(): OptionalField[] {
   return datasets.flatMap((dataset) => {
-    const schema = JSON.parse(readFileSync(schemaFiles[dataset], 'utf8')) as {
+    const schema = schemaDocuments[dataset] as {
       properties: Record<string, { type?: string | string[] }>;
     };
     return stagingTable[dataset].columns.flatMap((column) => {

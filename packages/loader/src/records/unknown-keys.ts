@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { Dataset } from '../dataset.js';
-import { schemaFiles } from './validate-record.js';
+import { schemaDocuments } from './validate-record.js';
 
 /** A JSON key the format does not know, within one object: the first line that carried it and how many records did. */
 export interface UnknownKeyCount {
@@ -24,7 +23,7 @@ export const MAX_UNKNOWN_KEYS = 100;
 const NONE: readonly string[] = Object.freeze([]);
 
 function knownKeys(dataset: Dataset): { names: Set<string>; required: number } {
-  const schema = JSON.parse(readFileSync(schemaFiles[dataset], 'utf8')) as {
+  const schema = schemaDocuments[dataset] as {
     properties: Record<string, unknown>;
     required: string[];
   };

@@ -1,6 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Dataset } from '../dataset.js';
+import {
+  eventsValidator,
+  schemaDocuments as compiledDocuments,
+  songsValidator,
+} from './compiled-schemas.generated.js';
 
 /** Where the JSON Schemas live: shipped as files so that they document the contract. */
 export const schemaFiles: Record<Dataset, URL> = {
@@ -8,22 +12,24 @@ export const schemaFiles: Record<Dataset, URL> = {
   songs: new URL('../../schemas/song.schema.json', import.meta.url),
 };
 
+/**
+ * The JSON Schemas as data: the files above, compiled into the package by `scripts/compile-schemas.mjs` with
+ * their validators, so that no process or worker thread reads or compiles them at run time.
+ */
+export const schemaDocuments: Readonly<Record<Dataset, Readonly<Record<string, unknown>>>> =
+  compiledDocuments;
+
 /** One thing wrong with a record: the field as a JSON pointer (null for the whole record) and why. */
 export interface FieldProblem {
   field: string | null;
   reason: string;
 }
 
-let compiled: Record<Dataset, ValidateFunction> | undefined;
-
-function validators(): Record<Dataset, ValidateFunction> {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
-    const load = (url: URL) => JSON.parse(readFileSync(url, 'utf8')) as object;
-    compiled = { events: ajv.compile(load(schemaFiles.events)), songs: ajv.compile(load(schemaFiles.songs)) };
-  }
-  return compiled;
-}
+/** ajv's standalone validators, compiled with `{ allErrors: false, strict: true, allowUnionTypes: true }`. */
+const validators: Record<Dataset, ValidateFunction> = {
+  events: eventsValidator as ValidateFunction,
+  songs: songsValidator as ValidateFunction,
+};
 
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
@@ -101,7 +107,7 @@ function explain(error: ErrorObject, record: unknown): FieldProblem {
 
 /** Validates a parsed record against its dataset's JSON Schema; null when it is valid. */
 export function validateRecord(dataset: Dataset, record: unknown): FieldProblem | null {
-  const validate = validators()[dataset];
+  const validate = validators[dataset];
   if (validate(record)) return null;
   const errors = (validate.errors ?? []).filter((error) => error.keyword !== 'if');
   const first = errors[0];

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Column } from '@sparkify/schema';
 import { type Dataset, stagingTable } from '../dataset.js';
 import { LoaderError } from '../errors.js';
@@ -7,7 +6,7 @@ import {
   explainFailure,
   type FieldProblem,
   NEXTSONG_NEEDS,
-  schemaFiles,
+  schemaDocuments,
 } from '../records/validate-record.js';
 
 /** The JSON types a value can have, as JSON Schema names them. */
@@ -235,15 +234,8 @@ function loaderRules(dataset: Dataset, rules: RecordRules): RecordRule[] {
   return extra;
 }
 
-const schemaCache = new Map<Dataset, ObjectSchema>();
-
 function schemaOf(dataset: Dataset): ObjectSchema {
-  let schema = schemaCache.get(dataset);
-  if (!schema) {
-    schema = JSON.parse(readFileSync(schemaFiles[dataset], 'utf8')) as ObjectSchema;
-    schemaCache.set(dataset, schema);
-  }
-  return schema;
+  return schemaDocuments[dataset];
 }
 
 /** Every rule a dataset's records are judged by, generated from its JSON Schema file and the catalog. */
