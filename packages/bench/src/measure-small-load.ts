@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import knexFactory from 'knex';
 import { migrateTo } from '@sparkify/schema';
 
-const cliBin = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
+const cliBin = fileURLToPath(new URL('../../cli/bundle/sparkify.js', import.meta.url));
 
 /** The database URL with another database name. */
 function withDatabase(url: string, database: string): string {

@@ -6,7 +6,7 @@ export interface VerbSamples {
   verb: string;
   /** Wall seconds of each run through pnpm. */
   viaPnpm: number[];
-  /** Wall seconds of each run of `node packages/cli/dist/bin.js …`. */
+  /** Wall seconds of each run of `node packages/cli/bundle/sparkify.js …`. */
   direct: number[];
   /** Whether pnpm's stdout was byte for byte the binary's (nothing added: no header, no banner). */
   sameStdout: boolean;
@@ -85,7 +85,7 @@ function timed(command: string, args: readonly string[], cwd: string, env: NodeJ
 
 /**
  * Times each verb `runs` times through pnpm (from the repository root, exactly as the README writes it) and as
- * `node packages/cli/dist/bin.js`, alternating the two so that both see the same machine load.
+ * `node packages/cli/bundle/sparkify.js`, alternating the two so that both see the same machine load.
  */
 export async function measureVerbOverhead(options: {
   repoRoot: string;

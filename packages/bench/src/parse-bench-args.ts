@@ -31,7 +31,7 @@ plain-SQL peer (\\copy of raw lines + INSERT … SELECT into the same star) and 
 
   --size S|M|L  S: 100k events, M: 1M events (default), L: 10M events
   --size growth ten successive daily loads of 200k events into one warehouse: day 10's time against day 1's
-  --size verbs  what \`pnpm migrate …\`, \`pnpm check …\` cost over \`node packages/cli/dist/bin.js …\` (target ≤ 0.3 s)
+  --size verbs  what \`pnpm migrate …\`, \`pnpm check …\` cost over \`node packages/cli/bundle/sparkify.js …\` (target ≤ 0.3 s)
   --seed N      generator seed (default 42)
   --keep        leave the loaded database running and print its URL; Ctrl-C stops it
   --profile     run the first load with node --cpu-prof and print its hottest functions

@@ -151,7 +151,7 @@ async function verbsBench(): Promise<void> {
     say(`timing each verb ${verbRuns} times through pnpm and as the binary, alternately…`);
     const samples = await measureVerbOverhead({
       repoRoot,
-      cliBin: join(repoRoot, 'packages', 'cli', 'dist', 'bin.js'),
+      cliBin: join(repoRoot, 'packages', 'cli', 'bundle', 'sparkify.js'),
       runs: verbRuns,
       env: { ...process.env, DATABASE_URL: postgres.url, SPARKIFY_TARGET: 'postgres' },
       verbs: [

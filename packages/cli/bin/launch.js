@@ -50,11 +50,14 @@ function workspaceFolders() {
 export function stalePackages() {
   const isSource = (name) => !name.endsWith('.test.ts');
   return workspaceFolders().filter((folder) => {
-    const built = newestBelow(join(folder, 'dist'), () => true);
+    // The CLI runs from its bundle (built from its dist/): both must be there and newer than the sources.
+    const outputs = folder === cliFolder ? ['dist', 'bundle'] : ['dist'];
+    const built = Math.min(...outputs.map((output) => newestBelow(join(folder, output), () => true)));
     if (built === 0) return true;
     const sources = Math.max(
       newestBelow(join(folder, 'src'), isSource),
       newestBelow(join(folder, 'schemas'), () => true),
+      newestBelow(join(folder, 'scripts'), () => true),
       ...['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((file) => {
         const path = join(folder, file);
         return existsSync(path) ? statSync(path).mtimeMs : 0;
@@ -89,5 +92,5 @@ export async function launch(verb) {
     }
   }
   if (verb) process.argv.splice(2, 0, verb);
-  await import(pathToFileURL(join(cliFolder, 'dist', 'bin.js')).href);
+  await import(pathToFileURL(join(cliFolder, 'bundle', 'sparkify.js')).href);
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The built binary; turbo builds the package before its tests run. */
-export const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../bundle/sparkify.js', import.meta.url));
 
 export interface CliRun {
   code: number;
@@ -49,7 +49,7 @@ export function s3LoadEnv(
 }
 
 /**
- * Runs `node dist/bin.js <args>` as a real process with only the given environment (plus PATH and HOME), so
+ * Runs `node bundle/sparkify.js <args>` (the bundled CLI that users run) as a real process with only the given environment (plus PATH and HOME), so
  * that a developer's own DATABASE_URL or AWS keys never leak into a test.
  */
 export function runSparkify(
