@@ -190,13 +190,14 @@ export function planTransform(shape: TransformShape): TransformStatement[] {
           },
           ...each(plays, sql.deleteOldAlternates),
           { step: plays, sql: sql.createPlayCandidates, tableFilled: { table: 'play_candidates' } },
-          ...each(plays, sql.addCompetingSongplays),
+          ...each(plays, [sql.createTouchedTimes, sql.addCompetingSongplays]),
           {
             step: plays,
             sql: sql.addCompetingAlternates,
             tableFilled: { table: 'play_candidates', ifRows: true },
           },
           { step: plays, sql: sql.createRankedPlays },
+          ...each(plays, sql.dropTouchedTimes),
           { step: plays, sql: sql.dropPlayCandidates, tableFilled: { table: 'ranked_plays' } },
         ]
       : [{ step: plays, sql: sql.createRankedPlaysFromStaging, tableFilled: { table: 'ranked_plays' } }];

@@ -34,12 +34,17 @@ const eventObjects = `SELECT object_id FROM load_objects WHERE dataset = 'events
 
 // ---------------------------------------------------------------------------------------------------- songs
 
-/** The song_ids this load touches: staged now, or given by an earlier version of one of this load's objects. */
+/**
+ * The song_ids this load touches: staged now, or given by an earlier version of one of this load's objects; with
+ * whether the warehouse had the song before (only a song it had can have plays matched to it).
+ */
 export const createAffectedSongs = `
 CREATE TEMP TABLE affected_songs AS
-SELECT song_id FROM staging_songs WHERE song_id IS NOT NULL
-UNION
-SELECT song_id FROM etl_song_versions WHERE object_id IN (${songObjects})`;
+SELECT a.song_id, CASE WHEN s.song_id IS NULL THEN 0 ELSE 1 END AS existed
+FROM (SELECT song_id FROM staging_songs WHERE song_id IS NOT NULL
+      UNION
+      SELECT song_id FROM etl_song_versions WHERE object_id IN (${songObjects})) a
+LEFT JOIN songs s ON s.song_id = a.song_id`;
 
 /** Artists whose attributes may change: those of the affected songs before (and, added below, after). */
 export const createAffectedArtists = `
@@ -139,9 +144,13 @@ WHERE ranked.pick = 1`;
 export const dropSongMatches = 'DROP TABLE song_matches';
 
 /** Plays of a song this load changed or removed lose their match first; the next statement matches again. */
+/**
+ * Plays matched to a song the load rewrites lose the match (re-matched below). Only songs the warehouse had can
+ * have plays: a day of new songs then finds nothing to look for, instead of scanning every play.
+ */
 export const unmatchAffectedSongplays = `
 UPDATE songplays SET song_id = NULL, artist_id = NULL
-WHERE song_id IN (SELECT song_id FROM affected_songs)`;
+WHERE song_id IN (SELECT song_id FROM affected_songs WHERE existed = 1)`;
 
 /**
  * The match keys (title, artist name, duration, as song_matches has them) of the affected songs: first their keys
@@ -238,19 +247,32 @@ const touchedIdentities = `
   UNION ALL
   SELECT ${identityColumns} FROM old_plays`;
 
+/**
+ * A competing occurrence has a touched identity, so its start_time lies between the touched ones' first and last:
+ * that range (a day, for a daily load) is read through the identity index on PostgreSQL and the sort key's zone
+ * maps on Redshift, instead of every earlier play (day 10 of the growth bench: 1.2 s for 1.4M plays).
+ */
+export const createTouchedTimes = `
+CREATE TEMP TABLE touched_times AS
+SELECT MIN(start_time) AS first_time, MAX(start_time) AS last_time FROM (${touchedIdentities}) t`;
+
+const withinTouchedTimes = (alias: string) => `
+  AND ${alias}.start_time >= (SELECT first_time FROM touched_times)
+  AND ${alias}.start_time <= (SELECT last_time FROM touched_times)`;
+
 export const addCompetingSongplays = `
 INSERT INTO play_candidates (${playColumns}, object_key, staged)
 SELECT ${prefixed('p', playColumns)}, o.object_key, 0
 FROM songplays p
 JOIN etl_objects o ON o.object_id = p.object_id
-WHERE EXISTS (SELECT 1 FROM (${touchedIdentities}) t WHERE ${identityOf('t', 'p')})`;
+WHERE EXISTS (SELECT 1 FROM (${touchedIdentities}) t WHERE ${identityOf('t', 'p')})${withinTouchedTimes('p')}`;
 
 export const addCompetingAlternates = `
 INSERT INTO play_candidates (${playColumns}, object_key, staged)
 SELECT ${prefixed('p', playColumns)}, o.object_key, 0
 FROM etl_play_alternates p
 JOIN etl_objects o ON o.object_id = p.object_id
-WHERE EXISTS (SELECT 1 FROM (${touchedIdentities}) t WHERE ${identityOf('t', 'p')})`;
+WHERE EXISTS (SELECT 1 FROM (${touchedIdentities}) t WHERE ${identityOf('t', 'p')})${withinTouchedTimes('p')}`;
 
 const identityWindow = `PARTITION BY ${prefixed('c', identityColumns)}`;
 
@@ -276,6 +298,8 @@ export const createRankedPlays = rankedPlaysOf('play_candidates');
  * only candidates, so they are ranked straight from staging, without writing play_candidates first.
  */
 export const createRankedPlaysFromStaging = rankedPlaysOf(`(${stagedPlays})`);
+
+export const dropTouchedTimes = 'DROP TABLE touched_times';
 
 export const dropPlayCandidates = 'DROP TABLE play_candidates';
 
@@ -355,7 +379,11 @@ SELECT t.start_time,
        CAST(DATE_PART('year', t.start_time) AS SMALLINT),
        CAST(DATE_PART('dow', t.start_time) AS SMALLINT)
 FROM (SELECT DISTINCT start_time FROM ranked_plays WHERE pick = 1) t
-WHERE NOT EXISTS (SELECT 1 FROM time known WHERE known.start_time = t.start_time)
+WHERE NOT EXISTS (SELECT 1 FROM time known
+                  WHERE known.start_time = t.start_time
+                    -- The load's own range of times: read through the key, not every time the warehouse has.
+                    AND known.start_time >= (SELECT MIN(start_time) FROM ranked_plays WHERE pick = 1)
+                    AND known.start_time <= (SELECT MAX(start_time) FROM ranked_plays WHERE pick = 1))
 ORDER BY t.start_time`;
 
 /** A start_time that only a taken-back play had disappears (a clean load would not have it). */
