@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
-import { buildSuite, runChecks } from '@sparkify/quality';
+import { buildSuite, postgresCheckSettings, runChecks } from '@sparkify/quality';
 import { migrateTo } from '@sparkify/schema';
 import { acquireBenchLock } from './bench-lock.js';
 import { type BenchSizeName, benchSizes } from './bench-size.js';
@@ -270,7 +270,8 @@ async function runBench(args: BenchArgs & { size: BenchSizeName }, releaseLock: 
     // The dataset is 2018 data (the generator's default start): freshness is judged at the day after its last
     // day, as `sparkify check --as-of` would, not against today.
     const asOf = new Date(Date.UTC(2018, 10, 1) + size.days * 86_400_000);
-    const checkReport = await runChecks(knex, buildSuite(), { asOf });
+    // With the settings `sparkify check` gives a PostgreSQL warehouse.
+    const checkReport = await runChecks(knex, buildSuite(), { asOf, sessionSettings: postgresCheckSettings });
     const checksSeconds = (performance.now() - checksBegan) / 1000;
 
     say('star ceiling: the final star rows COPYed into empty tables with the same keys…');

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { createTestDatabase, type TestDatabase } from '@sparkify/testkit';
@@ -72,6 +72,27 @@ describe('sparkify check after sparkify load', () => {
     } finally {
       await db.knex('users').insert(saved);
     }
+  });
+
+  it('runs a PostgreSQL warehouse’s checks with the work memory their joins over every play need', async () => {
+    const checks = join(work, 'work-mem.json');
+    writeFileSync(
+      checks,
+      JSON.stringify({
+        defaults: false,
+        checks: [
+          {
+            type: 'sql',
+            name: 'work_mem_of_the_checks',
+            sql: "SELECT current_setting('work_mem') AS work_mem WHERE current_setting('work_mem') <> '64MB'",
+          },
+        ],
+      }),
+    );
+    const run = await runSparkify(['check', '--checks', checks, '--format', 'json'], { env });
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as { results: { name: string; failingRows: number }[] };
+    expect(report.results).toMatchObject([{ name: 'work_mem_of_the_checks', failingRows: 0 }]);
   });
 
   it('exits 2 when the database cannot be reached', async () => {

@@ -36,7 +36,7 @@ export {
   sampleSql,
   type TableScan,
 } from './plan-check-queries.js';
-export { type RunChecksOptions, runChecks } from './run-checks.js';
+export { postgresCheckSettings, type RunChecksOptions, runChecks } from './run-checks.js';
 export { readCheckRun, sampleText, type StoredCheckRun, storeCheckRun } from './store-check-run.js';
 export { describeResult, formatSampleRow } from './describe-result.js';
 export { formatSummary, formatTable } from './format-table.js';

@@ -22,7 +22,19 @@ export interface RunChecksOptions {
    * loaded with historical data, the time its data should be current for (`sparkify check --as-of`).
    */
   asOf?: Date;
+  /**
+   * Settings each check query runs with, inside its own transaction (`set_config(name, value, true)`, as SET
+   * LOCAL): nothing outlives the query on the pooled session. See `postgresCheckSettings`.
+   */
+  sessionSettings?: Readonly<Record<string, string>>;
 }
+
+/**
+ * What a PostgreSQL warehouse runs checks with: room for the hash joins and aggregates over every play (the
+ * reconciliation and uniqueness checks), which with the server's default 4 MB sort to disk and merge instead
+ * (M's suite: 5.3 s with the default, 3.4 s with this). Redshift has no such setting; its queries get none.
+ */
+export const postgresCheckSettings: Readonly<Record<string, string>> = { work_mem: '64MB' };
 
 type Row = Record<string, unknown>;
 interface Counted {
@@ -59,10 +71,20 @@ function toNumber(value: unknown): number | null {
   return Number.isFinite(number) ? number : null;
 }
 
-async function rows(knex: Knex, sql: string): Promise<Row[]> {
+async function rows(
+  knex: Knex,
+  sql: string,
+  settings: Readonly<Record<string, string>> = {},
+): Promise<Row[]> {
   // knex's pg client turns every bare ? into a $n placeholder, even with no bindings; escaped, it stays a ?.
-  const result = await knex.raw<{ rows: Row[] }>(sql.replaceAll('?', '\\?'));
-  return result.rows;
+  const query = async (session: Knex) =>
+    (await session.raw<{ rows: Row[] }>(sql.replaceAll('?', '\\?'))).rows;
+  const entries = Object.entries(settings);
+  if (entries.length === 0) return query(knex);
+  return knex.transaction(async (trx) => {
+    for (const [name, value] of entries) await trx.raw('SELECT set_config(?, ?, true)', [name, value]);
+    return query(trx);
+  });
 }
 
 /** Sample rows as plain JSON-friendly values: timestamps as the text the database holds. */
@@ -100,6 +122,7 @@ export async function runChecks(
   }
 
   const reference = options.asOf ?? startedAt;
+  const read = (sql: string) => rows(knex, sql, options.sessionSettings);
   const counted = new Map<string, Counted | CountError | Judged>();
   const plan = planCheckQueries(checks);
   const concurrency = Math.max(1, options.concurrency ?? 4);
@@ -107,7 +130,7 @@ export async function runChecks(
     ...plan.scans.map((scan) => async () => {
       const scanBegan = performance.now();
       try {
-        const [row = {}] = await rows(knex, scan.sql);
+        const [row = {}] = await read(scan.sql);
         const durationMs = Math.round(performance.now() - scanBegan);
         for (const { check, countColumn, measureColumn } of scan.checks) {
           const entry: Counted = { failingRows: toNumber(row[countColumn]) ?? 0, durationMs };
@@ -116,16 +139,16 @@ export async function runChecks(
         }
       } catch {
         // One broken expression (a custom `where`) must not sink the table's other checks: count them one by one.
-        for (const { check } of scan.checks) counted.set(check.name, await countAlone(knex, check));
+        for (const { check } of scan.checks) counted.set(check.name, await countAlone(read, check));
       }
     }),
     ...plan.counts.map(({ check }) => async () => {
-      counted.set(check.name, await countAlone(knex, check));
+      counted.set(check.name, await countAlone(read, check));
     }),
     ...plan.judged.map(({ check, sql }) => async () => {
       const judgeBegan = performance.now();
       try {
-        const judgement = check.judge!((await rows(knex, sql)).map(plainRow), { now: reference });
+        const judgement = check.judge!((await read(sql)).map(plainRow), { now: reference });
         counted.set(check.name, { judgement, durationMs: Math.round(performance.now() - judgeBegan) });
       } catch (error) {
         counted.set(check.name, {
@@ -180,7 +203,7 @@ export async function runChecks(
       async () => {
         const sampleBegan = performance.now();
         try {
-          result.sample = (await rows(knex, sampleSql(check, sampleSize))).map(plainRow);
+          result.sample = (await read(sampleSql(check, sampleSize))).map(plainRow);
         } catch (error) {
           result.status = 'error';
           result.error = `counted ${result.failingRows} failing rows but could not sample them: ${messageOf(error)}`;
@@ -207,10 +230,13 @@ export async function runChecks(
   };
 }
 
-async function countAlone(knex: Knex, check: Check): Promise<Counted | CountError> {
+async function countAlone(
+  read: (sql: string) => Promise<Row[]>,
+  check: Check,
+): Promise<Counted | CountError> {
   const began = performance.now();
   try {
-    const [row = {}] = await rows(knex, countSql(check));
+    const [row = {}] = await read(countSql(check));
     return {
       failingRows: toNumber(row['failing_rows']) ?? 0,
       durationMs: Math.round(performance.now() - began),

@@ -11,6 +11,7 @@ import {
   formatJunit,
   formatTable,
   parseCheckConfig,
+  postgresCheckSettings,
   QualityError,
   readCheckRun,
   runChecks,
@@ -260,5 +261,27 @@ describe('reporters', () => {
       '::error title=check orphans_songplays_user_id::every songplays.user_id exists in users.user_id: ' +
         '1 failing row: (user_id=26, referencing_rows=1)\n',
     );
+  });
+});
+
+describe('session settings', () => {
+  it('hold for every query of a run (counts and samples) and end with it: the pooled sessions keep their own', async () => {
+    const suite = suiteFrom({
+      defaults: false,
+      checks: [
+        {
+          type: 'sql',
+          name: 'work_mem_of_the_query',
+          sql: "SELECT current_setting('work_mem') AS work_mem WHERE current_setting('work_mem') <> '64MB'",
+        },
+      ],
+    });
+    const tuned = await runChecks(db.knex, suite, { asOf: seededAt, sessionSettings: postgresCheckSettings });
+    expect(tuned.results.map((result) => [result.status, result.failingRows])).toEqual([['pass', 0]]);
+    // The same query without them, on the same pool: the server's default, counted and sampled.
+    const plain = await runChecks(db.knex, suite, { asOf: seededAt });
+    expect(plain.results.map((result) => [result.failingRows, result.sample])).toEqual([
+      [1, [{ work_mem: '4MB' }]],
+    ]);
   });
 });

@@ -15,6 +15,7 @@ import {
   parseCheckConfig,
   parseReferenceTime,
   QualityError,
+  postgresCheckSettings,
   runChecks,
   storeCheckRun,
 } from '@sparkify/quality';
@@ -91,7 +92,11 @@ export async function runCheck(
   await requireMigrated(warehouse);
   let report: CheckReport;
   try {
-    report = await runChecks(warehouse.knex, suite, { sampleSize, ...(asOf ? { asOf } : {}) });
+    report = await runChecks(warehouse.knex, suite, {
+      sampleSize,
+      ...(asOf ? { asOf } : {}),
+      ...(warehouse.dialect === 'postgres' ? { sessionSettings: postgresCheckSettings } : {}),
+    });
   } catch (error) {
     if (error instanceof QualityError)
       throw new ExplainedError(`${error.message} (${warehouse.label})`, error);
