@@ -35,6 +35,22 @@ const external = [
   ],
 ];
 
+/**
+ * pg asks at load time whether it runs in a Cloudflare Worker by constructing a `Response`, and on Node 20 that
+ * first touch of `Response` loads the whole of Node's fetch (undici): 35 ms of every start. The CLI only ever runs
+ * on Node, so the bundled copy answers no. The build fails if pg's code no longer has the function.
+ */
+const nodeOnlyPg = {
+  name: 'node-only-pg',
+  transform(code, id) {
+    if (!/[\\/]pg[\\/]lib[\\/]stream\.js$/.test(id)) return null;
+    const probe = 'function isCloudflareRuntime() {';
+    if (!code.includes(probe))
+      throw new Error(`${id}: no isCloudflareRuntime() to answer; review node-only-pg`);
+    return code.replace(probe, `${probe}\n  return false;`);
+  },
+};
+
 rmSync(outputFolder, { recursive: true, force: true });
 const build = await rolldown({
   cwd: cliFolder,
@@ -44,6 +60,7 @@ const build = await rolldown({
     'record-worker': join(loaderDist, 'staging', 'record-worker.js'),
   },
   platform: 'node',
+  plugins: [nodeOnlyPg],
   external,
   logLevel: 'warn',
   onLog(level, log, handle) {
