@@ -183,6 +183,9 @@ WHERE m.title = RTRIM(songplays.played_title)
   AND m.artist_name = RTRIM(songplays.played_artist)
   AND m.duration = songplays.played_length
   AND (songplays.song_id IS NULL OR songplays.song_id <> m.song_id OR songplays.artist_id <> m.artist_id)
+  -- Implied by the joins below, but a number is cheap to test first: the RTRIMs of the title and artist are then
+  -- computed for the few plays of an affected length, not for every play (day 10 of the growth data: 0.94 s → 0.59 s).
+  AND songplays.played_length IN (SELECT duration FROM affected_song_keys)
   AND EXISTS (SELECT 1 FROM affected_song_keys a
               WHERE a.title = m.title AND a.artist_name = m.artist_name AND a.duration = m.duration)`;
 
