@@ -62,5 +62,14 @@ describe('a first load into an empty warehouse', () => {
     }
     expect(sent.filter((sql) => /INDEX/.test(sql))).toEqual([]);
     expect(await songplaysIndexes(db.knex)).toEqual(migrated);
+    // Its temporary tables are analyzed once each: no competing occurrence was found to add to the candidates.
+    expect(sent.filter((sql) => sql.startsWith('ANALYZE "'))).toEqual([
+      'ANALYZE "load_objects"',
+      'ANALYZE "song_matches"',
+      'ANALYZE "old_plays"',
+      'ANALYZE "play_candidates"',
+      'ANALYZE "touched_times"',
+      'ANALYZE "ranked_plays"',
+    ]);
   });
 });
