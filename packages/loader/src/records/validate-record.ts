@@ -25,7 +25,7 @@ export interface FieldProblem {
   reason: string;
 }
 
-/** ajv's standalone validators, compiled with `{ allErrors: false, strict: true, allowUnionTypes: true }`. */
+/** ajv's standalone validators, compiled with the options `scripts/compile-schemas.mjs` gives ajv. */
 const validators: Record<Dataset, ValidateFunction> = {
   events: eventsValidator as ValidateFunction,
   songs: songsValidator as ValidateFunction,

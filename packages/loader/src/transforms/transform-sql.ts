@@ -143,7 +143,6 @@ WHERE ranked.pick = 1`;
 
 export const dropSongMatches = 'DROP TABLE song_matches';
 
-/** Plays of a song this load changed or removed lose their match first; the next statement matches again. */
 /**
  * Plays matched to a song the load rewrites lose the match (re-matched below). Only songs the warehouse had can
  * have plays: a day of new songs then finds nothing to look for, instead of scanning every play.
