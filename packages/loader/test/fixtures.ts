@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -74,9 +74,22 @@ export interface FixtureFiles {
   [path: string]: string | Buffer;
 }
 
+const temporaryFolders: string[] = [];
+// Every temporary folder of a test file goes when the file is done (a full run makes a few hundred).
+afterAll(() => {
+  for (const folder of temporaryFolders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+/** A new empty folder under the system's temporary folder, removed after the test file. */
+export function temporaryFolder(prefix: string): string {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  temporaryFolders.push(folder);
+  return folder;
+}
+
 /** Writes files below a new temporary root and returns it. */
 export function writeFixture(files: FixtureFiles): string {
-  const root = mkdtempSync(join(tmpdir(), 'sparkify-loader-'));
+  const root = temporaryFolder('sparkify-loader-');
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), content);

@@ -1,12 +1,20 @@
-import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import type { Knex } from 'knex';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '@sparkify/schema';
 import type { TestDatabase } from '@sparkify/testkit';
-import { loadInto, loggedOutVisit, migratedWarehouses, play, song, starSnapshot, visit } from './fixtures.js';
+import {
+  loadInto,
+  loggedOutVisit,
+  migratedWarehouses,
+  play,
+  song,
+  starSnapshot,
+  temporaryFolder,
+  visit,
+} from './fixtures.js';
 
 /*
  * The invariant of issue #9, property-based: after ANY sequence of loads (batches, orders, re-deliveries, files
@@ -150,7 +158,7 @@ describe('the invariant: any sequence of loads equals a clean load of the final 
       fc.asyncProperty(scenarioArbitrary, async (steps) => {
         await reset(incremental.knex);
         await reset(reference.knex);
-        const root = mkdtempSync(join(tmpdir(), 'sparkify-invariant-'));
+        const root = temporaryFolder('sparkify-invariant-');
         const final = new Map<string, Write>();
         for (const step of steps) {
           for (const write of step) {
@@ -164,7 +172,7 @@ describe('the invariant: any sequence of loads equals a clean load of the final 
             t.nextsongNew + t.nextsongUnchanged + t.nextsongReplaced + t.nextsongConflicting,
           );
         }
-        const clean = mkdtempSync(join(tmpdir(), 'sparkify-invariant-clean-'));
+        const clean = temporaryFolder('sparkify-invariant-clean-');
         for (const write of final.values()) writeObject(clean, write);
         await loadInto(reference.knex, { source: { source: clean }, fullRefresh: true });
 

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Knex } from 'knex';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import {
   starSnapshot,
   visit,
   writeFixture,
+  temporaryFolder,
 } from './fixtures.js';
 
 const freshWarehouse = migratedWarehouses('loader_trust');
@@ -36,8 +36,8 @@ const ts = Date.UTC(2018, 10, 5, 10);
 
 describe('event identity', () => {
   it('a demo-like dataset, then another one into the same warehouse: no play lost', async () => {
-    const first = mkdtempSync(join(tmpdir(), 'sparkify-trust-a-'));
-    const second = mkdtempSync(join(tmpdir(), 'sparkify-trust-b-'));
+    const first = temporaryFolder('sparkify-trust-a-');
+    const second = temporaryFolder('sparkify-trust-b-');
     try {
       // Two seeds, as two real datasets would differ: their session ids and items overlap all the time.
       const a = await generateDataset(
@@ -192,7 +192,7 @@ describe('the same event from two objects with different content', () => {
       [b, a],
     ]) {
       const db = await freshWarehouse();
-      const root = mkdtempSync(join(tmpdir(), 'sparkify-trust-conflict-'));
+      const root = temporaryFolder('sparkify-trust-conflict-');
       const content: Record<string, string> = { [a]: event('free', 'Alpha'), [b]: event('paid', 'Beta') };
       rewrite(root, order[0]!, content[order[0]!]!);
       await loadInto(db.knex, { source: { source: root } });
@@ -221,7 +221,7 @@ describe('the same event from two objects with different content', () => {
 
   it('counts an identical copy in another object as re-delivered unchanged, once', async () => {
     const db = await freshWarehouse();
-    const root = mkdtempSync(join(tmpdir(), 'sparkify-trust-copy-'));
+    const root = temporaryFolder('sparkify-trust-copy-');
     rewrite(root, a, event('free', 'Alpha'));
     await loadInto(db.knex, { source: { source: root } });
     rewrite(root, b, event('free', 'Alpha'));
