@@ -121,6 +121,12 @@ function* walk(
  */
 const SYNC_READ_BYTES = 64 * 1024;
 
+/**
+ * Synchronous reads between two turns of the event loop: fewer than the listing's entries, since between reads this
+ * thread also parses each song, and the parser threads' rows wait for it to pass them on to COPY.
+ */
+const SYNC_READS_PER_TURN = 32;
+
 /** The errors of reading a file that are the file's own, not a passing condition of this process or system. */
 const REFUSED_FILE = new Set(['EACCES', 'EPERM', 'EIO', 'EISDIR', 'ENXIO', 'EINVAL', 'ELOOP', 'ENOTDIR']);
 
@@ -175,7 +181,7 @@ export function localSource(folders: Record<Dataset, string>, root: string): Sou
         if (object.size <= SYNC_READ_BYTES && !isGzipKey(object.key)) {
           // The event loop gets its turn every so often, as in the listing (the lock's heartbeat, a Ctrl-C).
           syncReads += 1;
-          if (syncReads % ENTRIES_PER_TURN === 0) await nextTurn();
+          if (syncReads % SYNC_READS_PER_TURN === 0) await nextTurn();
           const bytes = readFileSync(path);
           if (bytes.length > 0) yield bytes;
           return;

@@ -8,18 +8,22 @@ interface ConnectionPool {
 }
 
 /**
- * Runs `work` on one connection of the knex pool and gives it back: a COPY stream, a BEGIN … COMMIT of its own
- * and pg_last_copy_id() all need a single session, which knex's query builder does not promise.
+ * Runs `work` on `count` connections of the knex pool, all of them open before it starts, and gives them back: a
+ * COPY stream, a BEGIN … COMMIT of its own and pg_last_copy_id() all need a single session, which knex's query
+ * builder does not promise.
  */
-export async function withPooledConnection<T>(
+export async function withPooledConnections<T>(
   knex: Knex,
-  work: (connection: PoolClient) => Promise<T>,
+  count: number,
+  work: (connections: PoolClient[]) => Promise<T>,
 ): Promise<T> {
   const pool = knex.client as ConnectionPool;
-  const connection = await pool.acquireConnection();
+  const acquired = await Promise.allSettled(Array.from({ length: count }, () => pool.acquireConnection()));
+  const connections = acquired.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   try {
-    return await work(connection);
+    for (const outcome of acquired) if (outcome.status === 'rejected') throw outcome.reason;
+    return await work(connections);
   } finally {
-    await pool.releaseConnection(connection);
+    await Promise.all(connections.map((connection) => pool.releaseConnection(connection)));
   }
 }

@@ -13,7 +13,7 @@ import { copyColumns } from '../records/encode-record.js';
 import { mergeUnknownKeys } from '../records/unknown-keys.js';
 import type { Source, SourceObject } from '../sources/source.js';
 import { forEachConcurrently } from './for-each-concurrently.js';
-import { withPooledConnection } from './pooled-connection.js';
+import { withPooledConnections } from './pooled-connection.js';
 import { inlineProcessor, type RecordProcessor, workerProcessor } from './record-processor.js';
 import { emptyStageResult, type StageProgress, type StageResult } from './stage-result.js';
 
@@ -129,10 +129,13 @@ export async function stageToPostgres(
   let failure: { error: unknown } | undefined;
   try {
     // Both datasets at once, each on its own session: the song objects (thousands of tiny files, read on this
-    // thread) are staged while the threads parse the logs, instead of before them.
-    const staged = await Promise.allSettled(
-      datasets.map((dataset) =>
-        withPooledConnection(knex, async (connection) => {
+    // thread) are staged while the threads parse the logs, instead of before them. Both sessions are open before
+    // either starts: a connection still being made while the songs are read waits for the event loop's turns, and
+    // the logs' COPY waited with it (0.7 s of a 3.3 s stage of 200k events).
+    const staged = await withPooledConnections(knex, datasets.length, (connections) =>
+      Promise.allSettled(
+        datasets.map(async (dataset, index) => {
+          const connection = connections[index]!;
           const planned = objects.filter((object) => object.dataset === dataset);
           try {
             await connection.query('BEGIN');
