@@ -22,16 +22,19 @@ async function* untilAborted<T>(
   readers: Set<() => void>,
 ): AsyncGenerator<T> {
   const iterator = iterable[Symbol.asyncIterator]();
-  let onAbort = () => undefined as void;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(interruptedError(signal));
-    readers.add(onAbort);
-  });
-  aborted.catch(() => undefined);
+  // Each wait gets a promise of its own that an abort rejects: racing every chunk against one long-lived promise
+  // would hang a reaction on it per chunk (ten thousand for a song listing), kept until the load ends.
+  let rejectWait: ((error: unknown) => void) | undefined;
+  const onAbort = () => rejectWait?.(interruptedError(signal));
+  readers.add(onAbort);
   try {
     for (;;) {
       if (signal.aborted) throw interruptedError(signal);
-      const next = await Promise.race([iterator.next(), aborted]);
+      const next = await new Promise<IteratorResult<T>>((resolve, reject) => {
+        rejectWait = reject;
+        iterator.next().then(resolve, reject);
+      });
+      rejectWait = undefined;
       if (next.done) return;
       yield next.value;
     }

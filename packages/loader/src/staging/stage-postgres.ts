@@ -58,6 +58,12 @@ export function analyzeStagingSql(dataset: Dataset): string {
   return `ANALYZE ${stagingTable[dataset].name}${columns ? ` (${columns.join(', ')})` : ''}`;
 }
 
+/**
+ * Rows of small objects (a song each) are gathered into writes of about this size: a socket write per song object
+ * cost 28 µs of the main thread, 0.28 s for ten thousand songs.
+ */
+const GATHER_BYTES = 64 * 1024;
+
 /** Objects smaller than this are parsed on the main thread even when threads are running. */
 const THREAD_FROM_OBJECT_BYTES = 256 * 1024;
 
@@ -171,12 +177,32 @@ export async function stageToPostgres(
     );
     const copyDone = finished(copy);
     copyDone.catch(() => undefined);
+    // Small batches of rows wait here for company; rows still reach COPY in the order they were handed over.
+    let gathered: Buffer[] = [];
+    let gatheredBytes = 0;
+    const flush = async () => {
+      if (gatheredBytes === 0) return;
+      const rows = Buffer.concat(gathered, gatheredBytes);
+      gathered = [];
+      gatheredBytes = 0;
+      await write(copy, copyDone, rows);
+    };
+    const writeRows = async (rows: Buffer) => {
+      if (rows.length >= GATHER_BYTES) {
+        await flush();
+        return write(copy, copyDone, rows);
+      }
+      gathered.push(rows);
+      gatheredBytes += rows.length;
+      if (gatheredBytes >= GATHER_BYTES) await flush();
+    };
     try {
       await forEachConcurrently(planned, options.concurrency ?? 8, async (object) => {
-        result.files.push(await readObject((rows) => write(copy, copyDone, rows), dataset, object));
+        result.files.push(await readObject(writeRows, dataset, object));
         objectsDone += 1;
         report();
       });
+      await flush();
     } catch (error) {
       copy.destroy(error as Error);
       throw error;
