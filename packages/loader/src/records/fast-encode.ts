@@ -80,6 +80,35 @@ interface Scan {
 
 type Check = (line: Buffer, scan: Scan) => boolean;
 
+/** Kinds of value, as bits of a key's allowed types. */
+const ALLOWS_NULL = 1;
+const ALLOWS_STRING = 2;
+const ALLOWS_FRACTION = 4;
+const ALLOWS_WHOLE = 8;
+
+const typeBits: Record<string, number> = {
+  null: ALLOWS_NULL,
+  string: ALLOWS_STRING,
+  number: ALLOWS_FRACTION | ALLOWS_WHOLE,
+  integer: ALLOWS_WHOLE,
+};
+
+/** The bits of the JSON Schema types a rule allows (types the scan never reads, such as boolean, allow nothing). */
+const bitsOfTypes = (types: readonly string[]): number =>
+  types.reduce((bits, type) => bits | (typeBits[type] ?? 0), 0);
+
+/** The bit of the kind of value a present key holds. */
+function kindBit(scan: Scan, key: number): number {
+  switch (scan.kind[key]) {
+    case NULL:
+      return ALLOWS_NULL;
+    case STRING:
+      return ALLOWS_STRING;
+    default:
+      return scan.fractionEnd[key] === scan.end[key] ? ALLOWS_WHOLE : ALLOWS_FRACTION;
+  }
+}
+
 function equalBytes(line: Buffer, start: number, end: number, bytes: Buffer): boolean {
   if (end - start !== bytes.length) return false;
   for (let index = 0; index < bytes.length; index += 1)
@@ -129,23 +158,8 @@ function valueCheck(violation: RecordRule['violation'], indexOf: (key: string) =
     }
     case 'type': {
       const key = indexOf(violation.key);
-      const types = new Set(violation.types);
-      const anyNumber = types.has('number');
-      const wholeNumber = types.has('integer');
-      const string = types.has('string');
-      const isNull = types.has('null');
-      return (_line, scan) => {
-        switch (scan.kind[key]) {
-          case MISSING:
-            return true;
-          case NULL:
-            return isNull;
-          case STRING:
-            return string;
-          default:
-            return anyNumber || (wholeNumber && scan.fractionEnd[key] === scan.end[key]);
-        }
-      };
+      const allowed = bitsOfTypes(violation.types);
+      return (_line, scan) => scan.kind[key] === MISSING || (kindBit(scan, key) & allowed) !== 0;
     }
     case 'enum': {
       const key = indexOf(violation.key);
@@ -178,12 +192,6 @@ function valueCheck(violation: RecordRule['violation'], indexOf: (key: string) =
   }
 }
 
-/** Kinds of value, as bits of a key's allowed types. */
-const ALLOWS_NULL = 1;
-const ALLOWS_STRING = 2;
-const ALLOWS_FRACTION = 4;
-const ALLOWS_WHOLE = 8;
-
 /**
  * The unconditional rules of each key as tables (one loop over the keys checks them all, instead of a call per
  * rule): presence, types, text lengths and whole-number bounds.
@@ -196,13 +204,6 @@ interface KeyLimits {
   minimum: Float64Array;
   maximum: Float64Array;
 }
-
-const typeBits: Record<string, number> = {
-  null: ALLOWS_NULL,
-  string: ALLOWS_STRING,
-  number: ALLOWS_FRACTION | ALLOWS_WHOLE,
-  integer: ALLOWS_WHOLE,
-};
 
 /** Splits the rules into the tables of KeyLimits and the rest (conditions, enums, patterns, other bounds). */
 function tabulate(
@@ -231,7 +232,7 @@ function tabulate(
         limits.required[key] = 1;
         break;
       case 'type':
-        limits.allowed[key]! &= violation.types.reduce((bits, type) => bits | (typeBits[type] ?? 0), 0);
+        limits.allowed[key]! &= bitsOfTypes(violation.types);
         break;
       case 'min-length':
         limits.minChars[key] = Math.max(limits.minChars[key]!, violation.min);
@@ -261,15 +262,10 @@ function withinLimits(scan: Scan, limits: KeyLimits, size: number): boolean {
       if (limits.required[key]) return false;
       continue;
     }
-    const allowed = limits.allowed[key]!;
-    if (kind === NULL) {
-      if (!(allowed & ALLOWS_NULL)) return false;
-    } else if (kind === STRING) {
-      if (!(allowed & ALLOWS_STRING)) return false;
+    if (!(limits.allowed[key]! & kindBit(scan, key))) return false;
+    if (kind === STRING) {
       if (scan.chars[key]! < limits.minChars[key]! || scan.bytes[key]! > limits.maxBytes[key]!) return false;
-    } else {
-      const whole = scan.fractionEnd[key] === scan.end[key];
-      if (!(allowed & (whole ? ALLOWS_WHOLE : ALLOWS_FRACTION))) return false;
+    } else if (kind === NUMBER) {
       const value = scan.value[key]!;
       if (value < limits.minimum[key]! || value > limits.maximum[key]!) return false;
     }

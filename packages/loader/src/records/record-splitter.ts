@@ -61,6 +61,10 @@ export function ndjsonSplitter(fast?: FastLine): RecordSplitter {
       const record = decodeLine(bytes, line);
       if (record.problem || !isBlank(record.text)) sink(record);
     }
+    nextLine();
+  };
+
+  const nextLine = () => {
     line += 1;
     pending = [];
     pendingBytes = 0;
@@ -74,11 +78,8 @@ export function ndjsonSplitter(fast?: FastLine): RecordSplitter {
       return;
     }
     const joined = Buffer.concat(pending, pendingBytes);
-    if (fast?.(joined, 0, joined.length, line)) {
-      line += 1;
-      pending = [];
-      pendingBytes = 0;
-    } else emit(joined, sink);
+    if (fast?.(joined, 0, joined.length, line)) nextLine();
+    else emit(joined, sink);
   };
 
   const keepHeadOnly = () => {
@@ -93,7 +94,7 @@ export function ndjsonSplitter(fast?: FastLine): RecordSplitter {
         const newline = chunk.indexOf(NEWLINE, start);
         if (newline < 0) break;
         if (pendingBytes === 0 && newline - start <= MAX_RECORD_BYTES) {
-          if (fast?.(chunk, start, newline, line)) line += 1;
+          if (fast?.(chunk, start, newline, line)) nextLine();
           else emit(chunk.subarray(start, newline), sink);
         } else {
           const piece = chunk.subarray(start, newline);
