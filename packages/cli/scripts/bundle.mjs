@@ -4,7 +4,10 @@
 // - packages that find their own files beside their code (the analytics questions and the report's ECharts,
 //   the embedded server's binaries, CDK's templates), and the AWS SDK, imported only on first use;
 // - knex's drivers for databases other than PostgreSQL, which are never installed.
-import { rmSync } from 'node:fs';
+// The CLI is bundled as CommonJS (sparkify.cjs) so that bundle/sparkify.js (scripts/launcher.js) can run it from
+// V8's code cache; the parser thread stays an ES module of its own (record-worker.js), since Node starts it by path.
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,27 +55,51 @@ const nodeOnlyPg = {
 };
 
 rmSync(outputFolder, { recursive: true, force: true });
-const build = await rolldown({
-  cwd: cliFolder,
-  input: {
-    sparkify: join(cliFolder, 'dist', 'bin.js'),
-    // The loader starts its parser threads from `./record-worker.js` beside its own module: here, beside the bundle.
-    'record-worker': join(loaderDist, 'staging', 'record-worker.js'),
-  },
-  platform: 'node',
-  plugins: [nodeOnlyPg],
-  external,
-  logLevel: 'warn',
-  onLog(level, log, handle) {
-    // Any other unresolved import would fail only when that code runs: stop the build instead.
-    if (log.code === 'UNRESOLVED_IMPORT') throw new Error(log.message);
-    handle(level, log);
-  },
+
+/** Bundles `input` into bundle/ in `format`. */
+async function bundle(input, format) {
+  const build = await rolldown({
+    cwd: cliFolder,
+    input,
+    platform: 'node',
+    plugins: [nodeOnlyPg],
+    external,
+    logLevel: 'warn',
+    onLog(level, log, handle) {
+      // Any other unresolved import would fail only when that code runs: stop the build instead.
+      if (log.code === 'UNRESOLVED_IMPORT') throw new Error(log.message);
+      handle(level, log);
+    },
+  });
+  const extension = format === 'cjs' ? 'cjs' : 'js';
+  await build.write({
+    dir: outputFolder,
+    format,
+    entryFileNames: `[name].${extension}`,
+    chunkFileNames: `chunk-[name]-[hash].${extension}`,
+    // import() of the packages left outside becomes require() (Node 20.19 requires ES modules without top-level
+    // await): a script run from V8's code cache has no callback for import() on Node 20.
+    ...(format === 'cjs' ? { dynamicImportInCjs: false } : {}),
+  });
+  await build.close();
+}
+
+await bundle({ sparkify: join(cliFolder, 'dist', 'bin.js') }, 'cjs');
+// The loader starts its parser threads from `./record-worker.js` beside its own module: here, beside the bundle.
+await bundle({ 'record-worker': join(loaderDist, 'staging', 'record-worker.js') }, 'esm');
+
+const cli = readFileSync(join(outputFolder, 'sparkify.cjs'), 'utf8');
+const dynamicImport = /(?:await|return|=>|[=(,])\s*import\(/.exec(cli);
+if (dynamicImport) {
+  const line = cli.slice(0, dynamicImport.index).split('\n').length;
+  throw new Error(
+    `bundle/sparkify.cjs:${line}: an import() is left, which fails when run from the code cache`,
+  );
+}
+const hash = createHash('sha256').update(cli).digest('hex').slice(0, 16);
+const launcher = readFileSync(join(cliFolder, 'scripts', 'launcher.js'), 'utf8');
+if (!launcher.includes("'__BUNDLE_HASH__'"))
+  throw new Error('scripts/launcher.js: no __BUNDLE_HASH__ to fill in');
+writeFileSync(join(outputFolder, 'sparkify.js'), launcher.replace("'__BUNDLE_HASH__'", `'${hash}'`), {
+  mode: 0o755,
 });
-await build.write({
-  dir: outputFolder,
-  format: 'esm',
-  entryFileNames: '[name].js',
-  chunkFileNames: 'chunk-[name]-[hash].js',
-});
-await build.close();

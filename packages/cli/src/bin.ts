@@ -56,13 +56,18 @@ console.warn =
   console.debug =
     (...args: unknown[]) => void context.stderr.write(`${format(...args)}\n`);
 
-// exitCode instead of exit(): output still being flushed to a pipe is not cut off.
-process.exitCode = await runCli(process.argv.slice(2), context);
-if (stop.signal.aborted) {
-  // A stopped load may leave a request in flight (an S3 response that never came): once the output is flushed,
-  // exit rather than wait for it.
-  const flushed = (stream: NodeJS.WriteStream) =>
-    new Promise<void>((resolve) => stream.write('', () => resolve()));
-  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
-  process.exit(process.exitCode);
+// No top-level await: the bundle is CommonJS, so that it can start from V8's code cache (scripts/launcher.js).
+void main();
+
+async function main(): Promise<void> {
+  // exitCode instead of exit(): output still being flushed to a pipe is not cut off.
+  process.exitCode = await runCli(process.argv.slice(2), context);
+  if (stop.signal.aborted) {
+    // A stopped load may leave a request in flight (an S3 response that never came): once the output is flushed,
+    // exit rather than wait for it.
+    const flushed = (stream: NodeJS.WriteStream) =>
+      new Promise<void>((resolve) => stream.write('', () => resolve()));
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    process.exit(process.exitCode);
+  }
 }
