@@ -10,8 +10,9 @@ export const postgresTuning: TransformTuning = {
   async beginTransform(trx) {
     await trx.raw(`SET LOCAL work_mem = '256MB'`);
   },
-  async temporaryTableFilled(trx, table) {
-    await trx.raw('ANALYZE ??', [table]);
+  async temporaryTableFilled(trx, table, columns) {
+    if (columns) await trx.raw(`ANALYZE ?? (${columns.map(() => '??').join(', ')})`, [table, ...columns]);
+    else await trx.raw('ANALYZE ??', [table]);
   },
   async fillingEmptyTable(trx, table) {
     // A B-tree built once over sorted rows costs a fraction of inserting 780k random keys into it one by one

@@ -11,8 +11,11 @@ import type { RedshiftStagePlan } from './stage-redshift.js';
 export interface TransformTuning {
   /** The first statement of the transform transaction (session settings local to it). */
   beginTransform(trx: Knex.Transaction): Promise<void>;
-  /** After a temporary table that later statements join on has been filled (its statistics). */
-  temporaryTableFilled(trx: Knex.Transaction, table: string): Promise<void>;
+  /**
+   * After a temporary table that later statements join on has been filled (its statistics): of `columns` only,
+   * when given (the ones later plans look at), else of every column.
+   */
+  temporaryTableFilled(trx: Knex.Transaction, table: string, columns?: readonly string[]): Promise<void>;
   /**
    * Before one statement fills a star table that held no rows when the transform began (a first load): returns
    * what to run once it has (PostgreSQL builds the table's secondary indexes once, after the rows are in).
