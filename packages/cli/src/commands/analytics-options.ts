@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { loadQuestions, type Question, type QuestionOptions } from '@sparkify/analytics';
+import type { Question, QuestionOptions } from '@sparkify/analytics';
+import { analyticsModule } from '../analytics-module.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { CliError } from '../errors.js';
 
@@ -16,6 +17,7 @@ export async function questionsFor(
   context: CliContext,
   options: QuestionCommandOptions,
 ): Promise<Question[]> {
+  const { loadQuestions } = await analyticsModule();
   return loadQuestions(options.questions ? path.resolve(context.cwd, options.questions) : undefined);
 }
 

@@ -1,17 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
-import {
-  type AnalyticsResult,
-  formatAnswersCsv,
-  formatAnswersJson,
-  formatAnswersTable,
-  formatQuestionList,
-  formatQuestionsDryRun,
-  plannedQuestions,
-  resolveParameters,
-  runQuestions,
-} from '@sparkify/analytics';
+import type { AnalyticsResult } from '@sparkify/analytics';
+import { analyticsModule } from '../analytics-module.js';
 import type { CliContext } from '../context.js';
 import { addExamples } from '../help-examples.js';
 import { runWithConfig, runWithWarehouse } from '../run-command.js';
@@ -29,7 +20,8 @@ interface AnalyticsOptions extends QuestionCommandOptions {
   dryRun?: boolean;
 }
 
-function render(result: AnalyticsResult, format: AnalyticsOptions['format']): string {
+async function render(result: AnalyticsResult, format: AnalyticsOptions['format']): Promise<string> {
+  const { formatAnswersCsv, formatAnswersJson, formatAnswersTable } = await analyticsModule();
   if (format === 'json') return formatAnswersJson(result);
   if (format === 'csv') return formatAnswersCsv(result);
   return formatAnswersTable(result);
@@ -66,6 +58,8 @@ ${questionFilesHelp}`,
     .action(async (names: string[], _options: AnalyticsOptions, command: Command) => {
       const options = command.optsWithGlobals<AnalyticsOptions>();
       const questions = await questionsFor(context, options);
+      const { formatQuestionList, formatQuestionsDryRun, plannedQuestions, resolveParameters, runQuestions } =
+        await analyticsModule();
       if (options.list) {
         context.stdout.write(formatQuestionList(questions));
         return;
@@ -83,7 +77,7 @@ ${questionFilesHelp}`,
       plannedQuestions(questions, names);
       await runWithWarehouse(context, options, async ({ warehouse, out }) => {
         const result = await runQuestions(warehouse.knex, questions, asked);
-        const text = render(result, options.format);
+        const text = await render(result, options.format);
         if (options.output) {
           await writeFile(path.resolve(context.cwd, options.output), text);
           out(`${result.answers.length} answers written to ${options.output}`);

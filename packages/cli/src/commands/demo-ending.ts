@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { describeMatchRate, loadQuestions, runQuestions } from '@sparkify/analytics';
+import { analyticsModule } from '../analytics-module.js';
 import type { WarehouseScope } from '../run-command.js';
 import { writeReport } from './report.js';
 
@@ -7,6 +7,7 @@ import { writeReport } from './report.js';
 export async function demoEnding({ config, context, warehouse, out, err }: WarehouseScope): Promise<void> {
   err('writing the report …');
   const { file, charts } = await writeReport(context, warehouse, { out: join(config.home, 'report.html') });
+  const { describeMatchRate, loadQuestions, runQuestions } = await analyticsModule();
   const result = await runQuestions(warehouse.knex, await loadQuestions(), {
     names: ['peak-hour', 'most-played-songs'],
     limit: 1,

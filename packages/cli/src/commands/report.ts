@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { buildReport } from '@sparkify/analytics';
+import { analyticsModule } from '../analytics-module.js';
 import type { CliContext } from '../context.js';
 import { addExamples } from '../help-examples.js';
 import { CliError } from '../errors.js';
@@ -26,6 +26,7 @@ export async function writeReport(
   }
   const questions = await questionsFor(context, options);
   const file = path.resolve(context.cwd, options.out ?? 'report.html');
+  const { buildReport } = await analyticsModule();
   const { html } = await buildReport(warehouse.knex, questions, {
     ...questionOptions(options),
     warehouse: warehouse.label,

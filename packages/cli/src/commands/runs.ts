@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatRunDetail, formatRunsTable, listRuns, showRun } from '@sparkify/analytics';
+import { analyticsModule } from '../analytics-module.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { CliError } from '../errors.js';
 import { addExamples } from '../help-examples.js';
@@ -29,6 +29,7 @@ export function registerRunsCommand(program: Command, context: CliContext): void
       const options = command.optsWithGlobals<RunsOptions>();
       const limit = wholeNumber('--limit', options.limit, 20);
       await runWithWarehouse(context, options, async ({ warehouse }) => {
+        const { formatRunsTable, listRuns } = await analyticsModule();
         const list = await listRuns(warehouse.knex, { limit });
         context.stdout.write(
           options.json ? `${JSON.stringify({ runs: list }, null, 2)}\n` : formatRunsTable(list),
@@ -51,6 +52,7 @@ export function registerRunsCommand(program: Command, context: CliContext): void
       const runId = wholeNumber('run id', id, 0);
       const rejectLimit = wholeNumber('--rejects', options.rejects, 100);
       await runWithWarehouse(context, options, async ({ warehouse }) => {
+        const { formatRunDetail, showRun } = await analyticsModule();
         const detail = await showRun(warehouse.knex, runId, { rejectLimit });
         context.stdout.write(options.json ? `${JSON.stringify(detail, null, 2)}\n` : formatRunDetail(detail));
       });
