@@ -61,6 +61,11 @@ describe('a first load into an empty warehouse', () => {
       db.knex.removeListener('query', record);
     }
     expect(sent.filter((sql) => /INDEX/.test(sql))).toEqual([]);
+    // The transform's temporary tables are analyzed from samples of the load's size, like the staged rows.
+    expect(sent.filter((sql) => sql.startsWith('SET LOCAL'))).toEqual([
+      "SET LOCAL work_mem = '256MB'",
+      'SET LOCAL default_statistics_target = 10',
+    ]);
     expect(await songplaysIndexes(db.knex)).toEqual(migrated);
     // Its temporary tables are analyzed once each (the play tables in the columns later plans look at): no competing
     // occurrence was found to add to the candidates.

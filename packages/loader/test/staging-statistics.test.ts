@@ -38,4 +38,28 @@ describe('statistics of what a load staged', () => {
       'user_id',
     ]);
   });
+
+  it('are sampled at the load’s statistics target: ten histogram buckets, however many distinct values', async () => {
+    const db = await freshWarehouse();
+    // 40 distinct times, users and sessions: the default target (100) would keep a bound for each of them.
+    const plays = Array.from({ length: 40 }, (_, index) =>
+      play({ ts: 1541106106796 + index * 1000, userId: String(index + 1), sessionId: index + 1 }),
+    );
+    await loadInto(db.knex, {
+      source: {
+        source: writeFixture({
+          'song_data/A/A/A/TRAAA.json': JSON.stringify(song()),
+          'log_data/2018/11/2018-11-05-events.json': ndjson(plays),
+        }),
+      },
+    });
+    const bounds = await db.knex.raw<{ rows: { attname: string; bounds: number }[] }>(
+      `SELECT attname, array_length(histogram_bounds::text::text[], 1) AS bounds
+       FROM pg_stats WHERE tablename = 'staging_events' AND attname IN ('ts', 'session_id') ORDER BY 1`,
+    );
+    expect(bounds.rows).toEqual([
+      { attname: 'session_id', bounds: 11 },
+      { attname: 'ts', bounds: 11 },
+    ]);
+  });
 });

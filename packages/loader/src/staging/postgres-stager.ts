@@ -1,14 +1,16 @@
 import type { Source } from '../sources/source.js';
-import { stageToPostgres, type StagePostgresOptions } from './stage-postgres.js';
+import { LOAD_STATISTICS_TARGET, stageToPostgres, type StagePostgresOptions } from './stage-postgres.js';
 import type { StagePlan, Stager, TransformTuning } from './stager.js';
 
 /**
  * PostgreSQL's tuning: room to sort a million plays in memory, and statistics for the temporary tables so that
- * their joins plan as hash joins (as subqueries their row counts were guessed at 1: 11 s instead of 0.1 s).
+ * their joins plan as hash joins (as subqueries their row counts were guessed at 1: 11 s instead of 0.1 s), from
+ * samples of the load's size (LOAD_STATISTICS_TARGET: 156k ranked plays analyzed in 0.04 s instead of 0.17 s).
  */
 export const postgresTuning: TransformTuning = {
   async beginTransform(trx) {
     await trx.raw(`SET LOCAL work_mem = '256MB'`);
+    await trx.raw(`SET LOCAL default_statistics_target = ${LOAD_STATISTICS_TARGET}`);
   },
   async temporaryTableFilled(trx, table, columns) {
     if (columns) await trx.raw(`ANALYZE ?? (${columns.map(() => '??').join(', ')})`, [table, ...columns]);

@@ -52,6 +52,14 @@ const PLANNED_COLUMNS: Partial<Record<Dataset, readonly string[]>> = {
   events: ['page', 'user_id', 'object_id', 'ts', 'session_id', 'item_in_session'],
 };
 
+/**
+ * The statistics target of the load's ANALYZEs (PostgreSQL's default is 100: a sample of 30,000 rows and lists of
+ * 100 values). The plans need row counts and how many distinct values a key has, which 3,000 rows give as well:
+ * they came out the same (18 pages, 30 objects, 701 users of M's million events), and ANALYZE of M's staged
+ * events took 0.06 s instead of 0.44–0.73 s.
+ */
+export const LOAD_STATISTICS_TARGET = 10;
+
 /** `ANALYZE` of a staging table, limited to the columns its plans depend on. */
 export function analyzeStagingSql(dataset: Dataset): string {
   const columns = PLANNED_COLUMNS[dataset];
@@ -149,6 +157,7 @@ export async function stageToPostgres(
             if (planned.length > 0) await copyObjects(connection, dataset, planned);
             // Fresh COPY data has no statistics; without them the transform's anti-joins plan as nested loops
             // (13 s instead of 0.1 s for 20k plays).
+            await connection.query(`SET LOCAL default_statistics_target = ${LOAD_STATISTICS_TARGET}`);
             await connection.query(analyzeStagingSql(dataset));
             await connection.query('COMMIT');
           } catch (error) {
