@@ -29,6 +29,16 @@ import {
  */
 
 const freshWarehouse = migratedWarehouses('loader_invariant');
+
+/** Each star table's COUNT(*), in the order the load reports them. */
+async function starSizes(knex: Knex): Promise<[string, number][]> {
+  const sizes: [string, number][] = [];
+  for (const table of ['songplays', 'users', 'songs', 'artists', 'time']) {
+    const [row] = await knex(table).count<{ count: string }[]>({ count: '*' });
+    sizes.push([table, Number(row!.count)]);
+  }
+  return sizes;
+}
 const BASE_TS = Date.UTC(2018, 10, 1);
 
 /** What a play can say it played: matches a song, matches one only once trailing spaces are ignored, or none. */
@@ -171,10 +181,17 @@ describe('the invariant: any sequence of loads equals a clean load of the final 
           expect(t.nextsongStaged).toBe(
             t.nextsongNew + t.nextsongUnchanged + t.nextsongReplaced + t.nextsongConflicting,
           );
+          // The sizes reported after the load (its sizes before plus the rows it wrote) are what the star holds.
+          expect(t.tables.map(({ table, after }) => [table, after])).toEqual(
+            await starSizes(incremental.knex),
+          );
         }
         const clean = temporaryFolder('sparkify-invariant-clean-');
         for (const write of final.values()) writeObject(clean, write);
-        await loadInto(reference.knex, { source: { source: clean }, fullRefresh: true });
+        const refreshed = await loadInto(reference.knex, { source: { source: clean }, fullRefresh: true });
+        expect(refreshed.stages.transform.tables.map(({ table, after }) => [table, after])).toEqual(
+          await starSizes(reference.knex),
+        );
 
         const expected = await starSnapshot(reference.knex);
         const actual = await starSnapshot(incremental.knex);
