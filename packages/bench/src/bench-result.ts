@@ -2,6 +2,7 @@ import type { BenchSizeName } from './bench-size.js';
 import type { MachineInfo } from './machine-info.js';
 import type { TargetResult } from './judge-targets.js';
 import type { ServerLogSummary } from './parse-server-log.js';
+import type { WarmUp } from './warm-file-cache.js';
 
 /** What one benchmark run measured, before any ratios. */
 export interface BenchMeasurements {
@@ -28,6 +29,8 @@ export interface BenchMeasurements {
   };
   /** Wall seconds of `sparkify load` (process start to exit) of a real-sample-sized source, each run. */
   smallLoadRuns: number[];
+  /** The untimed read of the source before the first load, so that it finds warm files as the others do. */
+  warmUp?: WarmUp;
 }
 
 /** One loader process: its LoadResult stages and its resources. */

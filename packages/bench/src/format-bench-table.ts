@@ -72,7 +72,11 @@ export function formatBenchTable(report: BenchReport): string {
     `ceiling: ${whole(figures.ceiling.records)} rows, ${fixed(figures.ceiling.copyMbPerSecond, 1)} MB/s of COPY text; ` +
       `fastest of ${report.measurements.ceilingRuns.length} runs (${report.measurements.ceilingRuns.map((run) => fixed(run.seconds, 2)).join(', ')} s)`,
   );
-  const { starCeiling, peer, smallLoadRuns } = report.measurements;
+  const { starCeiling, peer, smallLoadRuns, warmUp } = report.measurements;
+  if (warmUp)
+    lines.push(
+      `source read once before the load, untimed: ${whole(warmUp.files)} files, ${fixed(warmUp.bytes / 1e6, 0)} MB in ${fixed(warmUp.seconds, 2)} s`,
+    );
   lines.push(
     `star ceiling: ${whole(starCeiling.rows)} final star rows COPYed into empty tables with the same keys in ` +
       `${fixed(starCeiling.seconds, 2)} s; transform ${fixed(load.transform.seconds, 2)} s = ${fixed(figures.transformToStarCeiling, 2)}× that`,

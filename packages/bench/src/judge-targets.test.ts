@@ -32,6 +32,7 @@ function measured(overrides: Partial<BenchMeasurements> = {}): BenchMeasurements
     starCeiling: { seconds: 2.5, rows: 1_600_000, bytes: 200_000_000 },
     peer: { seconds: 30, copySeconds: 5, songplays: 800_000, users: 700, songs: 10_000, time: 790_000 },
     smallLoadRuns: [0.42, 0.38, 0.9, 0.4, 0.41],
+    warmUp: { files: 10_030, bytes: 468_400_000, seconds: 1.25 },
     ...overrides,
   };
 }
@@ -132,6 +133,7 @@ describe('formatBenchTable', () => {
     expect(text).toMatch(/^validate \+ stage +4\.00 +252,500 +100\.0 +1\.14× +0\.88×$/m);
     expect(text).toMatch(/^second load ≤ 1 s +2\.50 s +1\.00 s +FAIL$/m);
     expect(text).toMatch(/^≥ 3× faster than plain SQL +3\.75× +3\.00× +PASS$/m);
+    expect(text).toContain('source read once before the load, untimed: 10,030 files, 468 MB in 1.25 s');
     expect(text).toContain('star ceiling: 1,600,000 final star rows');
     expect(text).toContain('transform 3.00 s = 1.20× that');
     expect(text).toContain('plain-SQL peer (\\copy raw lines + INSERT … SELECT): 30.00 s');

@@ -33,6 +33,7 @@ import { type BenchArgs, BenchUsageError, benchUsage, parseBenchArgs } from './p
 import { createProgressLine } from './progress-line.js';
 import { type ChildLoad, killChildLoads, runLoadChild } from './run-load-child.js';
 import { startBenchPostgres } from './start-bench-postgres.js';
+import { warmFileCache } from './warm-file-cache.js';
 import { type CpuProfile, summarizeCpuProfile } from './summarize-cpu-profile.js';
 
 const ceilingRuns = 2;
@@ -237,6 +238,11 @@ async function runBench(args: BenchArgs & { size: BenchSizeName }, releaseLock: 
       say(`  ${ceiling.at(-1)!.seconds.toFixed(2)} s`);
     }
 
+    say('reading the source once, untimed (the ceiling and the peer read warm files too)…');
+    const warmUp = warmFileCache(cacheFolder);
+    say(
+      `  ${count(warmUp.files)} files, ${(warmUp.bytes / 1e6).toFixed(0)} MB in ${warmUp.seconds.toFixed(2)} s`,
+    );
     await checkpoint(knex);
     say('load (a new process, like `pnpm load`)…');
     const profileFolder = join(repoRoot, 'bench', '.cache', 'profiles', `${size.name}-${args.seed}`);
@@ -308,6 +314,7 @@ async function runBench(args: BenchArgs & { size: BenchSizeName }, releaseLock: 
       starCeiling,
       peer,
       smallLoadRuns: smallRuns,
+      warmUp,
     };
     const figures = summarizeBench(measurements);
     const date = new Date();
