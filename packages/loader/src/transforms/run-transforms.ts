@@ -244,7 +244,6 @@ export function planTransform(shape: TransformShape): TransformStatement[] {
             tableFilled: { table: 'play_candidates', ifRows: true, columns: plannedCandidateColumns },
           },
           { step: plays, sql: sql.createRankedPlays },
-          ...each(plays, sql.dropTouchedTimes),
           { step: plays, sql: sql.dropPlayCandidates, tableFilled: rankedPlaysFilled },
         ]
       : [{ step: plays, sql: sql.createRankedPlaysFromStaging, tableFilled: rankedPlaysFilled }];
@@ -262,7 +261,9 @@ export function planTransform(shape: TransformShape): TransformStatement[] {
       ...deleteCompeting,
       { step: plays, sql: sql.insertSongplays, counts: counted('songplaysAdded'), fills: 'songplays' },
       ...each(plays, sql.insertAlternates),
+      ...(shape.hadSongplays ? [] : each(plays, sql.createTouchedTimesOfSongplays)),
       { step: plays, sql: sql.insertTime, counts: counted('timeAdded') },
+      ...each(plays, sql.dropTouchedTimes),
       ...(shape.hadSongplays
         ? [{ step: plays, sql: sql.deleteUnusedTime, counts: counted('timeAdded', -1) } as const]
         : []),
